@@ -1,1 +1,0 @@
-// DeskStore module.
