@@ -37,8 +37,10 @@ let package = Package(
             "Terminal", "ITSM", "DeskStore",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The built-in demo desk: a deterministic, living desk generated from a seed.
+        .target(name: "DemoDesk", dependencies: ["ITSM", "DeskStore"]),
         .executableTarget(name: "opsdesk", dependencies: [
-            "Console", "DeskStore", "ITSM",
+            "Console", "DeskStore", "ITSM", "DemoDesk",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -46,12 +48,13 @@ let package = Package(
         .executableTarget(name: "store-torture", dependencies: ["DeskStore", "ITSM"]),
         // Benchmarks only: SQLite as the peer. The product never links SQLite.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        .executableTarget(name: "opsdesk-bench", dependencies: ["DeskStore", "ITSM", "Console", "CSQLite"]),
+        .executableTarget(name: "opsdesk-bench", dependencies: ["DeskStore", "ITSM", "Console", "DemoDesk", "CSQLite"]),
 
         .testTarget(name: "ITSMTests", dependencies: ["ITSM"]),
         .testTarget(name: "DeskStoreTests", dependencies: ["DeskStore", "ITSM", "store-torture"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Terminal", "ITSM"]),
+        .testTarget(name: "DemoDeskTests", dependencies: ["DemoDesk", "DeskStore", "ITSM"]),
         .testTarget(name: "EndToEndTests", dependencies: ["opsdesk"]),
     ]
 )

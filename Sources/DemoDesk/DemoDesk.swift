@@ -1,0 +1,1 @@
+// The demo desk generator (issue 6).
