@@ -256,16 +256,24 @@ public struct ThemeLoader: Sendable {
         // search order, never itself.
         let parent: ThemeOrigin
         switch locate(parentRequest, excluding: Set(chain + [origin])) {
-        case .failure(let error): return (nil, [error])
-        case .success(let found): parent = found
-        }
-        if chain.contains(parent) || parent == origin {
-            let loop = (chain + [origin, parent]).map(\.description).joined(separator: " → ")
-            return (nil, [requestError(parentRequest, "inheritance loop: \(loop)")])
+        case .success(let found) where !chain.contains(found) && found != origin:
+            parent = found
+        case .success(let found):
+            return (nil, [inheritanceLoop(parentRequest, chain + [origin, found])])
+        case .failure(let error):
+            // Only found among the themes already in the chain: that is a loop, not a missing theme.
+            if case .success(let found) = locate(parentRequest, excluding: []), (chain + [origin]).contains(found) {
+                return (nil, [inheritanceLoop(parentRequest, chain + [origin, found])])
+            }
+            return (nil, [error])
         }
         let (inherited, parentErrors) = loadChain(parent, chain: chain + [origin])
         guard let inherited else { return (nil, parentErrors) }
         return (inherited.merging(file.styles) { _, own in own }, [])
+    }
+
+    private func inheritanceLoop(_ request: ThemeRequest, _ chain: [ThemeOrigin]) -> ConfigError {
+        requestError(request, "inheritance loop: \(chain.map(\.description).joined(separator: " → "))")
     }
 
     static func themeName(of origin: ThemeOrigin) -> String {
