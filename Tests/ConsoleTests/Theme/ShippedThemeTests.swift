@@ -116,7 +116,12 @@ struct BuiltInThemeTests {
     func builtInCopyIsByteIdenticalToItsThemeFile(name: String) throws {
         let data = try #require(FileManager.default.contents(atPath: repositoryThemesDirectory() + "/\(name).toml"))
         let copy = try #require(BuiltInThemes.sources[name])
-        #expect(Array(copy.utf8) == Array(data), "Themes/\(name).toml changed: run Themes/update-builtin.sh")
+        let identical = Array(copy.utf8) == Array(data)
+        let fileLines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let copyLines = copy.split(separator: "\n", omittingEmptySubsequences: false)
+        let firstDifference = zip(fileLines, copyLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            ?? min(fileLines.count, copyLines.count)
+        #expect(identical, "Themes/\(name).toml and its built-in copy differ from line \(firstDifference + 1): run Themes/update-builtin.sh")
     }
 
     @Test func builtInCopiesAreExactlyDefaultAndMonochrome() {
