@@ -141,6 +141,18 @@ struct ThemeFileErrorTests {
         #expect(theme?.styles[.stateNew] == Style(attributes: .italic))
     }
 
+    @Test func roleGivenTwiceInDifferentSpellingsIsReported() throws {
+        let source = """
+            [styles]
+            "priority.p1" = { bold = true }
+            priority.p1 = { dim = true }
+            """
+        let error = try Self.onlyError(source)
+        #expect(error.line == 3)
+        #expect(error.key == "styles.priority.p1")
+        #expect(error.message == "role 'priority.p1' is already given as styles.priority.p1 on line 2")
+    }
+
     @Test func allStyleFieldsAreRead() {
         let source = """
             [styles]
