@@ -148,6 +148,12 @@ public struct ThemeLoader: Sendable {
         try? locate(ThemeRequest(text: nameOrPath, base: nil, origin: "--theme"), excluding: []).get()
     }
 
+    /// Every mistake in the theme a NAME or PATH names, its `inherits` chain included; empty when
+    /// it would load cleanly (for a `theme check` command, or a theme picker that refuses broken files).
+    public func check(_ nameOrPath: String) -> [ConfigError] {
+        resolve(ThemeRequest(text: nameOrPath, base: nil, origin: "--theme")).errors
+    }
+
     /// Names of every theme that can be chosen by name (user folder, bundled folders, built-in), sorted.
     public func availableThemes() -> [String] {
         var names = Set(BuiltInThemes.sources.keys)

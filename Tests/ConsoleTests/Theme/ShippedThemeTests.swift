@@ -43,6 +43,18 @@ struct ShippedThemeTests {
         #expect(styles[.error] != styles[.text])
     }
 
+    /// The key locator, run over real theme files: each role's line is the line that names it.
+    @Test(arguments: shippedThemeNames)
+    func everyRoleOfAShippedThemeIsLocatedOnTheLineThatNamesIt(name: String) throws {
+        let file = try TOMLFile(contentsOf: repositoryThemesDirectory() + "/\(name).toml")
+        let lines = file.source.split(separator: "\n", omittingEmptySubsequences: false)
+        for role in ThemeRole.allCases {
+            let line = try #require(file.line(of: ["styles", role.rawValue]), "\(role.rawValue) not located")
+            let text = lines[line - 1]
+            #expect(text.hasPrefix(role.rawValue + " ") || text.hasPrefix("\"\(role.rawValue)\""), "line \(line): \(text)")
+        }
+    }
+
     @Test func monochromeThemeHasAttributesButNoColour() throws {
         let styles = try Self.read("monochrome").0.styles
         for (role, style) in styles {

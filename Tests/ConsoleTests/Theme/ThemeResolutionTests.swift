@@ -291,6 +291,17 @@ struct ThemeResolutionTests {
         #expect(Self.loader(scratch, bundled: []).availableThemes() == ["default", "monochrome", "zebra"])
     }
 
+    @Test func checkListsTheMistakesOfAThemeAndItsParents() {
+        let scratch = ThemeScratch(); defer { scratch.remove() }
+        let base = scratch.write("config/opsdesk/themes/base.toml", "[styles]\ntext = { fg = \"nope\" }\n")
+        scratch.write("config/opsdesk/themes/mine.toml", "inherits = \"base\"\n")
+        let loader = Self.loader(scratch)
+        #expect(loader.check("mine").map(\.description)
+            == ["\(base):2: styles.text.fg: unknown colour 'nope' (expected a name, 0–255, #rrggbb or default)"])
+        #expect(loader.check("light").isEmpty)
+        #expect(loader.check("nosuch").count == 1)
+    }
+
     @Test func locateSaysWhereANameWouldBeLoadedFrom() {
         let scratch = ThemeScratch(); defer { scratch.remove() }
         #expect(Self.loader(scratch).locate("light") == .file(Self.bundled + "/light.toml"))
