@@ -125,13 +125,13 @@ public struct ThemeLoader: Sendable {
             request = ThemeRequest(text: name, base: (config.path as NSString).deletingLastPathComponent,
                                    origin: config.path, originLine: config.themeLine)
         } else {
-            request = ThemeRequest(text: "default", base: nil, origin: "default")
+            request = ThemeRequest(text: "default", base: nil, origin: "opsdesk")
         }
 
         var (loaded, errors) = resolve(request)
         warnings += errors
         if loaded == nil, request.text != "default" {
-            (loaded, errors) = resolve(ThemeRequest(text: "default", base: nil, origin: "default"))
+            (loaded, errors) = resolve(ThemeRequest(text: "default", base: nil, origin: "opsdesk"))
             warnings += errors
         }
         var (theme, origin) = loaded ?? (Self.builtIn("default"), .builtIn("default"))

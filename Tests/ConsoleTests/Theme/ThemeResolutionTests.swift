@@ -149,7 +149,10 @@ struct ThemeResolutionTests {
         scratch.write("config/opsdesk/themes/default.toml", "[styles\n")
         let loaded = Self.loader(scratch, bundled: []).load(option: nil, config: nil)
         #expect(loaded.origin == .builtIn("default"))
-        #expect(loaded.warnings.first?.line == 1)
+        #expect(loaded.warnings.map(\.description) == [
+            "\(scratch.path("config/opsdesk/themes/default.toml")):1:\(loaded.warnings.first?.column ?? 0): \(loaded.warnings.first?.message ?? "")",
+            "opsdesk: theme 'default' not used; using 'default' from built-in default.toml",
+        ])
     }
 
     // MARK: NO_COLOR
