@@ -18,7 +18,7 @@ public enum CMDBOperation: Hashable, Sendable {
 /// Decides one CMDB command on the CI (or, for `.defineGroup`, the group) named `subject`.
 public func decideCMDB(_ operation: CMDBOperation, subject: String, in cmdb: CMDB, by actor: Agent,
                        at now: Date, classes: CIClassCatalogue = .standard) throws(Refusal) -> [Event] {
-    var batch = EventBatch(actor: actor.user, at: now)
+    var batch = VersionedEvents(actor: actor.user, at: now)
     let id = RecordID(kind: .configurationItem, key: subject)
     switch operation {
     case let .createCI(className, status, criticality, attributes):

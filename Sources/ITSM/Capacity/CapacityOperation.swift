@@ -10,7 +10,7 @@ public enum CapacityOperation: Hashable, Sendable {
 /// thresholds are a manager's call since they drive the capacity plan.
 public func decideCapacity(_ operation: CapacityOperation, in book: CapacityBook, by actor: Agent,
                            at now: Date) throws(Refusal) -> [Event] {
-    var batch = EventBatch(actor: actor.user, at: now)
+    var batch = VersionedEvents(actor: actor.user, at: now)
     switch operation {
     case let .recordSample(key, at, value):
         guard !key.ci.contains("/") else { throw Refusal.invalid(field: "ci", reason: "a CI name for capacity may not contain /") }

@@ -14,7 +14,7 @@ public struct ChangeCalendarEntry: Hashable, Sendable {
 }
 
 /// The changes of a date range for the month and week views, ordered by start, then ID.
-/// A change spanning several days appears once, with its full window; `days(of:in:calendar:)`
+/// A change spanning several days appears once, with its full window; `calendarDays(of:in:calendar:)`
 /// spreads it over the days it touches.
 ///
 /// Cancelled changes and changes without a window are left out. An implementation still in
@@ -22,7 +22,7 @@ public struct ChangeCalendarEntry: Hashable, Sendable {
 /// has overrun it), so an overrunning change stays visible.
 public func calendarEntries(in range: DateInterval, book: ChangeBook) -> [ChangeCalendarEntry] {
     book.changes.values.compactMap { change -> ChangeCalendarEntry? in
-        guard change.state != .cancelled, let window = shownWindow(change), overlaps(window, range) || (window.duration == 0 && range.contains(window.start)) else { return nil }
+        guard change.state != .cancelled, let window = shownWindow(change), windowsOverlap(window, range) || (window.duration == 0 && range.contains(window.start)) else { return nil }
         return ChangeCalendarEntry(change: change.id, title: change.title, state: change.state, window: window,
                                    startsBeforeRange: window.start < range.start, endsAfterRange: window.end > range.end)
     }.sorted { ($0.window.start, $0.change) < ($1.window.start, $1.change) }
@@ -38,7 +38,7 @@ private func shownWindow(_ change: ChangeRecord) -> DateInterval? {
 /// The local days (midnights in `calendar`'s time zone) that `entry` touches within `range`:
 /// the rows a month view draws it on. A change ending exactly at midnight does not touch the
 /// next day.
-public func days(of entry: ChangeCalendarEntry, in range: DateInterval, calendar: Calendar) -> [Date] {
+public func calendarDays(of entry: ChangeCalendarEntry, in range: DateInterval, calendar: Calendar) -> [Date] {
     let from = max(entry.window.start, range.start)
     let to = min(entry.window.end, range.end)
     var day = calendar.startOfDay(for: from)

@@ -30,8 +30,8 @@ public func conflicts(of change: ChangeRecord, in book: ChangeBook, cmdb: CMDB,
     guard let window = change.plannedWindow else { return [] }
     var out: [ChangeConflict] = []
     let mine = Set(change.affectedCIs)
-    let others = book.onCalendar.filter { $0.id != change.id && $0.plannedWindow.map { overlaps($0, window) } == true }
-    let stamp = { (other: ChangeRecord) in "\(other.id) (\(span(other.plannedWindow!)))" }
+    let others = book.onCalendar.filter { $0.id != change.id && $0.plannedWindow.map { windowsOverlap($0, window) } == true }
+    let stamp = { (other: ChangeRecord) in "\(other.id) (\(utcSpan(other.plannedWindow!)))" }
 
     for other in others {
         let theirs = Set(other.affectedCIs)
@@ -51,7 +51,7 @@ public func conflicts(of change: ChangeRecord, in book: ChangeBook, cmdb: CMDB,
     for freeze in windows.freezes where freeze.covers(anyOf: change.affectedCIs) {
         for opening in freeze.recurrence.occurrences(overlapping: window) {
             out.append(ChangeConflict(kind: .freeze(name: freeze.name, opening: opening),
-                                      description: "falls in freeze window \(freeze.name) (\(span(opening)))"))
+                                      description: "falls in freeze window \(freeze.name) (\(utcSpan(opening)))"))
         }
     }
 
@@ -59,7 +59,7 @@ public func conflicts(of change: ChangeRecord, in book: ChangeBook, cmdb: CMDB,
         let defined = windows.maintenance.filter { $0.ci == ci }
         guard !defined.isEmpty else { continue }
         let openings = defined.flatMap { $0.recurrence.occurrences(overlapping: window) }
-        if !covered(window, by: openings) {
+        if !windowCovered(window, by: openings) {
             let names = defined.map(\.name).joined(separator: ", ")
             out.append(ChangeConflict(kind: .outsideMaintenance(ci: ci),
                                       description: "\(ci) may only be changed in its maintenance window (\(names))"))
@@ -76,7 +76,7 @@ public func conflicts(of change: ChangeRecord, in book: ChangeBook, cmdb: CMDB,
 }
 
 /// "2026-03-14 22:00Z–2026-03-15 02:00Z": UTC, since the people reading may sit in several zones.
-func span(_ interval: DateInterval) -> String {
+func utcSpan(_ interval: DateInterval) -> String {
     let style = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateTimeSeparator(.space).time(includingFractionalSeconds: false)
     return "\(interval.start.formatted(style))–\(interval.end.formatted(style))"
 }

@@ -7,7 +7,7 @@ import Foundation
 ///     (`book.nextID` unless the caller numbers changes itself).
 public func decideChange(_ operation: ChangeOperation, change id: RecordID, in book: ChangeBook,
                          by actor: Agent, at now: Date, rules: ChangeRules = .init()) throws(Refusal) -> [Event] {
-    var batch = EventBatch(actor: actor.user, at: now)
+    var batch = VersionedEvents(actor: actor.user, at: now)
     if case let .create(draft) = operation {
         guard book[id] == nil else { throw Refusal.rule("\(id) already exists.") }
         batch.add(id, version: 0, .changeCreated, try creationChanges(draft, actor: actor, rules: rules))
@@ -80,7 +80,7 @@ private struct ChangeDecider {
         actor.user == change.requester || actor.user == change.assignee || actor.user == change.changeManager
     }
 
-    func decide(_ operation: ChangeOperation, into batch: inout EventBatch) throws(Refusal) {
+    func decide(_ operation: ChangeOperation, into batch: inout VersionedEvents) throws(Refusal) {
         switch operation {
         case .create: throw Refusal.rule("\(change.id) already exists.")
         case let .edit(edit): try self.edit(edit, into: &batch)
@@ -138,7 +138,7 @@ private struct ChangeDecider {
 
     // MARK: commands
 
-    private func edit(_ edit: ChangeEdit, into batch: inout EventBatch) throws(Refusal) {
+    private func edit(_ edit: ChangeEdit, into batch: inout VersionedEvents) throws(Refusal) {
         guard isPartyToIt || isManager else { throw Refusal.needsRole(.changeManager, toDo: "editing someone else's change") }
         guard !change.state.isTerminal else { throw Refusal.rule("\(change.id) is \(change.state) and can no longer be edited.") }
         var people: [FieldChange] = [], content: [FieldChange] = []
@@ -171,7 +171,7 @@ private struct ChangeDecider {
         batch.add(change.id, version: change.version, .changeUpdated, all)
     }
 
-    private func assessRisk(_ answers: ChangeRiskQuestionnaire, into batch: inout EventBatch) throws(Refusal) {
+    private func assessRisk(_ answers: ChangeRiskQuestionnaire, into batch: inout VersionedEvents) throws(Refusal) {
         guard change.type != .standard else { throw Refusal.rule("\(change.id) is a standard change: its risk is fixed by its template.") }
         guard [.new, .assess, .authorize].contains(change.state) else {
             throw Refusal.rule("\(change.id) is \(change.state); risk is assessed before it is scheduled.")
@@ -186,7 +186,7 @@ private struct ChangeDecider {
         ])
     }
 
-    private func vote(_ decision: ChangeVote.Decision, comment: String, into batch: inout EventBatch) throws(Refusal) {
+    private func vote(_ decision: ChangeVote.Decision, comment: String, into batch: inout VersionedEvents) throws(Refusal) {
         guard change.state == .authorize else {
             throw Refusal.rule("\(change.id) is \(change.state); votes are cast while it is in Authorize.")
         }
@@ -202,7 +202,7 @@ private struct ChangeDecider {
         ])
     }
 
-    private func schedule(into batch: inout EventBatch) throws(Refusal) {
+    private func schedule(into batch: inout VersionedEvents) throws(Refusal) {
         guard isManager else { throw Refusal.needsRole(.changeManager, toDo: "scheduling a change") }
         guard change.plannedWindow != nil else { throw missing(.plannedStart, "a planned start and end") }
         if change.type != .standard {
@@ -215,7 +215,7 @@ private struct ChangeDecider {
         try move(to: .scheduled, into: &batch)
     }
 
-    private func complete(at: Date, code: ChangeCloseCode, into batch: inout EventBatch) throws(Refusal) {
+    private func complete(at: Date, code: ChangeCloseCode, into batch: inout VersionedEvents) throws(Refusal) {
         try requireImplementer("completing")
         if let started = change.actualStart, at < started {
             throw Refusal.invalid(field: "actual-end", reason: "the change cannot end before it started")
@@ -229,7 +229,7 @@ private struct ChangeDecider {
 
     // MARK: helpers
 
-    private func move(to next: ChangeState, extra: [FieldChange] = [], into batch: inout EventBatch) throws(Refusal) {
+    private func move(to next: ChangeState, extra: [FieldChange] = [], into batch: inout VersionedEvents) throws(Refusal) {
         if let reason = ChangeTransitions.refusal(type: change.type, from: change.state, to: next) {
             throw Refusal.transitionNotAllowed(record: change.id, from: change.state.description, to: next.description, reason: reason)
         }

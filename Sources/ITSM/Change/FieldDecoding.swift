@@ -50,7 +50,7 @@ enum FieldDecode {
 
 /// Builds the events of one command against one record, numbering base versions so that a
 /// command emitting several events on the same record chains them (v, v+1, …).
-struct EventBatch {
+struct VersionedEvents {
     let actor: String
     let at: Date
     private(set) var events: [Event] = []

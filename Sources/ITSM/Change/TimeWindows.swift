@@ -12,7 +12,7 @@ public enum WindowRecurrence: Hashable, Sendable {
     public func occurrences(overlapping range: DateInterval) -> [DateInterval] {
         switch self {
         case let .once(window):
-            return overlaps(window, range) ? [window] : []
+            return windowsOverlap(window, range) ? [window] : []
         case let .weekly(weekday, hour, minute, duration, zone):
             guard (1...7).contains(weekday), (0..<24).contains(hour), (0..<60).contains(minute), duration > 0 else { return [] }
             var calendar = Calendar(identifier: .gregorian)
@@ -24,7 +24,7 @@ public enum WindowRecurrence: Hashable, Sendable {
                 if calendar.component(.weekday, from: day) == weekday,
                    let start = calendar.date(bySettingHour: hour, minute: minute, second: 0, of: day) {
                     let opening = DateInterval(start: start, duration: duration)
-                    if overlaps(opening, range) { out.append(opening) }
+                    if windowsOverlap(opening, range) { out.append(opening) }
                 }
                 guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
                 day = next
@@ -76,12 +76,12 @@ public struct ChangeWindows: Hashable, Sendable {
 }
 
 /// Half-open overlap: a change ending at 02:00 does not clash with one starting at 02:00.
-func overlaps(_ a: DateInterval, _ b: DateInterval) -> Bool {
+func windowsOverlap(_ a: DateInterval, _ b: DateInterval) -> Bool {
     a.start < b.end && b.start < a.end
 }
 
 /// Whether `window` lies wholly inside the union of `openings` (back-to-back openings join).
-func covered(_ window: DateInterval, by openings: [DateInterval]) -> Bool {
+func windowCovered(_ window: DateInterval, by openings: [DateInterval]) -> Bool {
     var reach = window.start
     for opening in openings.sorted(by: { $0.start < $1.start }) where opening.start <= reach {
         reach = max(reach, opening.end)

@@ -16,7 +16,7 @@ public enum ContinuityOperation: Hashable, Sendable {
 /// desk may record a DR test they ran.
 public func decideContinuity(_ operation: ContinuityOperation, in book: ContinuityBook, by actor: Agent,
                              at now: Date) throws(Refusal) -> [Event] {
-    var batch = EventBatch(actor: actor.user, at: now)
+    var batch = VersionedEvents(actor: actor.user, at: now)
     func seconds(_ t: TimeInterval) -> FieldValue { .number(t.rounded()) }
     switch operation {
     case let .recordImpact(service, tier, rto, rpo, mtd, processes):

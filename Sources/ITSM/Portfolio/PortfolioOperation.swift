@@ -33,7 +33,7 @@ public enum PortfolioOperation: Hashable, Sendable {
 /// manager role.
 public func decidePortfolio(_ operation: PortfolioOperation, service: String, in portfolio: Portfolio,
                             by actor: Agent, at now: Date) throws(Refusal) -> [Event] {
-    var batch = EventBatch(actor: actor.user, at: now)
+    var batch = VersionedEvents(actor: actor.user, at: now)
     let id = RecordID(kind: .portfolioEntry, key: service)
     switch operation {
     case let .propose(edit):

@@ -29,10 +29,10 @@ struct ChangeCalendarTests {
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = .gmt
         // CHG-1 within the week touches Mon 16 and Tue 17 (it started Sunday, outside the range).
-        #expect(days(of: entries[0], in: week, calendar: utc) == [K.t("2026-03-16"), K.t("2026-03-17")])
+        #expect(calendarDays(of: entries[0], in: week, calendar: utc) == [K.t("2026-03-16"), K.t("2026-03-17")])
         // Over the whole month it touches Sun 15, Mon 16 and Tue 17.
         let month = K.window("2026-03-01 00:00", "2026-04-01 00:00")
-        #expect(days(of: entries[0], in: month, calendar: utc) == [K.t("2026-03-15"), K.t("2026-03-16"), K.t("2026-03-17")])
+        #expect(calendarDays(of: entries[0], in: month, calendar: utc) == [K.t("2026-03-15"), K.t("2026-03-16"), K.t("2026-03-17")])
     }
 
     @Test func aChangeEndingAtMidnightDoesNotTouchTheNextDay() throws {
@@ -42,11 +42,11 @@ struct ChangeCalendarTests {
         utc.timeZone = .gmt
         let month = K.window("2026-03-01 00:00", "2026-04-01 00:00")
         let entry = calendarEntries(in: month, book: book)[0]
-        #expect(days(of: entry, in: month, calendar: utc) == [K.t("2026-03-14")])
+        #expect(calendarDays(of: entry, in: month, calendar: utc) == [K.t("2026-03-14")])
         // In Tokyo (UTC+9) the same change is 07:00–09:00 on the 15th.
         var tokyo = utc
         tokyo.timeZone = TimeZone(identifier: "Asia/Tokyo")!
-        #expect(days(of: entry, in: month, calendar: tokyo) == [K.t("2026-03-14 15:00")])
+        #expect(calendarDays(of: entry, in: month, calendar: tokyo) == [K.t("2026-03-14 15:00")])
     }
 
     @Test func implementationInProgressShowsFromItsActualStart() throws {

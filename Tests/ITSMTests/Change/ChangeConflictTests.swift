@@ -90,9 +90,9 @@ struct ChangeConflictTests {
     @Test func backToBackMaintenanceOpeningsJoin() {
         // Two openings 22:00–00:00 and 00:00–03:00 cover 23:00–02:00 together, not alone.
         let a = K.window("2026-03-14 22:00", "2026-03-15 00:00"), b = K.window("2026-03-15 00:00", "2026-03-15 03:00")
-        #expect(covered(K.window("2026-03-14 23:00", "2026-03-15 02:00"), by: [b, a]))
-        #expect(!covered(K.window("2026-03-14 23:00", "2026-03-15 02:00"), by: [a]))
-        #expect(!covered(K.window("2026-03-14 21:00", "2026-03-14 23:00"), by: [a, b]))
+        #expect(windowCovered(K.window("2026-03-14 23:00", "2026-03-15 02:00"), by: [b, a]))
+        #expect(!windowCovered(K.window("2026-03-14 23:00", "2026-03-15 02:00"), by: [a]))
+        #expect(!windowCovered(K.window("2026-03-14 21:00", "2026-03-14 23:00"), by: [a, b]))
     }
 
     @Test func conflictIsSymmetricForRandomSameCIChanges() throws {
