@@ -63,6 +63,18 @@ struct CapacityForecastTests {
         #expect(abs(leastSquaresTrend(s)!.crossing(60)!.timeIntervalSince(DomainII.t("2026-03-04 10:40"))) < 1)
     }
 
+    @Test func holtSmoothsLevelAndTrendWithTheirOwnFactors() {
+        // α = 0.5, β = 0.2 on 10, 20, 40: l₀ = 10, b₀ = 10.
+        // y=20: l = .5·20 + .5·(10+10) = 20, b = .2·(20−10) + .8·10 = 10.
+        // y=40: l = .5·40 + .5·(20+10) = 35, b = .2·(35−20) + .8·10 = 11.
+        // 35 + 11h = 60 → h = 25/11 days after 3 March.
+        let s = [10.0, 20, 40].enumerated().map { CapacitySample(at: DomainII.t("2026-03-01").addingTimeInterval(Double($0) * day), value: $1) }
+        let line = holtTrend(s, alpha: 0.5, beta: 0.2)!
+        #expect(line.intercept == 35)
+        #expect(abs(line.slope * day - 11) < 1e-9)
+        #expect(abs(line.crossing(60)!.timeIntervalSince(DomainII.t("2026-03-03").addingTimeInterval(25.0 / 11 * day))) < 1e-3)
+    }
+
     @Test func holtOnAStraightLineMatchesIt() throws {
         // 10, 20, 30, 40, 50 daily: the smoothing never departs from the line (l = y, b = 10).
         // 50 + 10h = 85 → h = 3.5 days after 5 March → 8 March 12:00.
@@ -121,6 +133,9 @@ struct CapacitySummaryTests {
         let s = summarise(book[key]!, over: K.window("2026-03-01", "2026-03-02"))
         #expect(s == UtilisationSummary(count: 20, min: 1, mean: 10.5, p95: 19, max: 20))
         #expect(summarise(book[key]!, over: K.window("2026-04-01", "2026-04-02")) == nil)
+        // The first ten minutes hold 1…10: rank ⌈0.95·10⌉ = ⌈9.5⌉ = 10 → p95 is 10, mean 5.5.
+        #expect(summarise(book[key]!, over: K.window("2026-03-01 00:00", "2026-03-01 00:10"))
+                == UtilisationSummary(count: 10, min: 1, mean: 5.5, p95: 10, max: 10))
     }
 
     @Test func downsampleAveragesEachSlice() throws {

@@ -14,6 +14,8 @@ struct ChangeRiskTests {
         (Q(outageExpected: true, highestCICriticality: .low, testedBefore: true, backoutTested: true, affectedUsers: 11), 4, .moderate),
         // outage 3 + high 2 + backout untested 2 = 7 → moderate (highest moderate score)
         (Q(outageExpected: true, highestCICriticality: .high, testedBefore: true, backoutTested: false, affectedUsers: 10), 7, .moderate),
+        // outage 3 + high 2 + untested 2 + 11 users 1 = 8 → high (lowest high score)
+        (Q(outageExpected: true, highestCICriticality: .high, testedBefore: false, backoutTested: true, affectedUsers: 11), 8, .high),
         // outage 3 + high 2 + untested 2 + 101 users 2 = 9 → high
         (Q(outageExpected: true, highestCICriticality: .high, testedBefore: false, backoutTested: true, affectedUsers: 101), 9, .high),
         // everything bad: 3 + 3 + 2 + 2 + 3 = 13 → high
