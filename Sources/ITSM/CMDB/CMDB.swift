@@ -8,6 +8,9 @@ public struct CMDB: Hashable, Sendable {
     /// Target name → relationships pointing at it, as (type, source); kept in step on every
     /// fold so the inverse side ("used by", "hosts") costs no scan.
     private var incoming: [String: Set<CIRelationship>] = [:]
+    /// Member name → the group it belongs to, rebuilt when a group changes, since impact
+    /// analysis asks for every requirement it follows.
+    private var groupOfMember: [String: String] = [:]
 
     public init() {}
 
@@ -28,6 +31,10 @@ public struct CMDB: Hashable, Sendable {
             for new in after.subtracting(before) { incoming[new.target, default: []].insert(CIRelationship(new.type, name)) }
         case .redundancyGroup:
             groups[event.record.key, default: RedundancyGroup(name: event.record.key)].apply(event)
+            groupOfMember = [:]
+            for group in groups.values.sorted(by: { $0.name > $1.name }) {
+                for member in group.members { groupOfMember[member] = group.name }
+            }
         default:
             break
         }
@@ -71,6 +78,6 @@ public struct CMDB: Hashable, Sendable {
     /// The redundancy group `ci` belongs to, if any. A CI is meant to belong to at most one;
     /// if data says otherwise the first by name wins, so results stay deterministic.
     public func group(of ci: String) -> RedundancyGroup? {
-        groups.values.filter { $0.members.contains(ci) }.min { $0.name < $1.name }
+        groupOfMember[ci].flatMap { groups[$0] }
     }
 }

@@ -182,6 +182,8 @@ private struct ChangeDecider {
         let level = ChangeRiskRule.level(answers)
         batch.add(change.id, version: change.version, .changeRisk, [
             FieldChange(ChangeField.risk.rawValue, from: change.risk.map { .text($0.rawValue) } ?? .none, to: .text(level.rawValue)),
+            FieldChange(ChangeField.riskScore.rawValue, from: change.riskScore.map { .int(Int64($0)) } ?? .none,
+                        to: .int(Int64(ChangeRiskRule.score(answers)))),
             FieldChange(ChangeField.outageExpected.rawValue, from: .bool(change.outageExpected), to: .bool(answers.outageExpected)),
         ])
     }

@@ -3,6 +3,8 @@ import Foundation
 /// The field names change events carry, spelled once so folding and deciding agree.
 public enum ChangeField: String, CaseIterable, Sendable {
     case type, title, state, template, risk
+    /// The questionnaire's score behind `risk`, kept so a reviewer can see how it was reached.
+    case riskScore = "risk-score"
     case requester
     case changeManager = "change-manager"
     case assignmentGroup = "assignment-group"

@@ -19,6 +19,7 @@ public struct ChangeRecord: Hashable, Sendable {
     /// The standard-change template the change was raised from, if any.
     public var template: String?
     public var risk: ChangeRisk?
+    public var riskScore: Int?
     public var requester = ""
     public var changeManager: String?
     public var assignmentGroup: String?
@@ -100,6 +101,7 @@ public struct ChangeRecord: Hashable, Sendable {
         case .title: title = FieldDecode.text(value) ?? title
         case .template: template = FieldDecode.text(value)
         case .risk: risk = FieldDecode.raw(value, as: ChangeRisk.self)
+        case .riskScore: riskScore = FieldDecode.int(value)
         case .requester: requester = FieldDecode.text(value) ?? requester
         case .changeManager: changeManager = FieldDecode.text(value)
         case .assignmentGroup: assignmentGroup = FieldDecode.text(value)

@@ -50,4 +50,18 @@ struct CIHistoryTests {
         #expect(now.differences(from: now).isEmpty)
         #expect(CIDifference.attribute(ci: "db-01", name: "version", from: .text("15"), to: .text("17")).description == "db-01: version 15 → 17")
     }
+
+    @Test func foldingUpToAMomentThenTheRestEqualsFoldingEverything() throws {
+        // Property: for any cut point, CMDB(asOf: t) plus the later events is the full CMDB,
+        // and a baseline diff against itself is empty.
+        let log = try Self.log()
+        var rng = K.SplitMix64(seed: 31)
+        for _ in 0..<50 {
+            let cut = K.t("2026-02-28").addingTimeInterval(Double.random(in: 0...(25 * 86_400), using: &rng))
+            var cmdb = CMDB(events: log, asOf: cut)
+            for e in log where e.at > cut { cmdb.apply(e) }
+            #expect(cmdb == CMDB(events: log))
+            #expect(CMDB(events: log, asOf: cut).differences(from: CMDB(events: log, asOf: cut)).isEmpty)
+        }
+    }
 }

@@ -136,4 +136,34 @@ struct ImpactAnalysisTests {
             }
         }
     }
+
+    @Test func moreOutagesNeverBringAnythingBackUp() throws {
+        // Property, with redundancy groups in play: impact is monotone — taking down a
+        // superset of CIs takes down a superset of items — and every non-root item's path
+        // ends in a root and runs along real dependencies.
+        var rng = K.SplitMix64(seed: 4242)
+        for _ in 0..<30 {
+            var cmdb = CMDB()
+            let names = (0..<14).map { "ci-\($0)" }
+            for n in names { try K.run(.createCI(ciClass: "application"), n, &cmdb) }
+            for _ in 0..<24 {
+                let a = names.randomElement(using: &rng)!, b = names.randomElement(using: &rng)!
+                _ = try? K.run(.relate([.dependsOn, .runsOn, .contains].randomElement(using: &rng)!, to: b), a, &cmdb)
+            }
+            let shuffled = names.shuffled(using: &rng)
+            try K.run(.defineGroup(members: Set(shuffled[0..<3]), rule: .atLeast(2)), "g1", &cmdb)
+            try K.run(.defineGroup(members: Set(shuffled[3..<7]), rule: .atLeastPercent(50)), "g2", &cmdb)
+            let small: Set<String> = [names.randomElement(using: &rng)!]
+            let large = small.union([names.randomElement(using: &rng)!, names.randomElement(using: &rng)!])
+            let a = analyseImpact(of: small, in: cmdb), b = analyseImpact(of: large, in: cmdb)
+            #expect(a.names.isSubset(of: b.names))
+            for item in b.items {
+                #expect(large.contains(item.path[0]))
+                #expect(item.path.last == item.ci)
+                for (x, y) in zip(item.path, item.path.dropFirst()) {
+                    #expect(cmdb.dependants(of: x).contains { $0.ci == y })
+                }
+            }
+        }
+    }
 }

@@ -15,6 +15,8 @@ struct ChangeLifecycleTests {
         try K.run(.close, id, &book, by: K.manager)
         #expect(book[id]!.state == .closed)
         #expect(book[id]!.closeCode == .successful)
+        // The questionnaire's score travels with the level: low risk answers score 0.
+        #expect(book[id]!.risk == .low && book[id]!.riskScore == 0)
     }
 
     @Test func standardChangeComesFromTheCatalogueAndSkipsApproval() throws {
