@@ -115,7 +115,7 @@ public struct CapacityForecast: Hashable, Sendable {
 public func forecast(_ series: MetricSeries, at now: Date, window: TimeInterval, horizon: TimeInterval,
                      method: ForecastMethod = .leastSquares) -> CapacityForecast? {
     guard let threshold = series.critical ?? series.warning else { return nil }
-    let recent = series.samples(in: DateInterval(start: now.addingTimeInterval(-window), end: now))
+    let recent = series.samples(in: DateInterval(start: now.addingTimeInterval(-max(window, 0)), end: now))
     let trend: TrendLine? = switch method {
     case .leastSquares: leastSquaresTrend(recent)
     case let .holt(alpha, beta): holtTrend(recent, alpha: alpha, beta: beta)

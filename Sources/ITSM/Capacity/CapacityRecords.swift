@@ -124,3 +124,24 @@ public struct CapacityBook: Hashable, Sendable {
         series[key, default: MetricSeries(key: key)].apply(event)
     }
 }
+
+/// Where a value stands against its series' thresholds.
+public enum CapacityLevel: String, Hashable, Sendable, Comparable {
+    case normal, warning, critical
+
+    public static func < (a: CapacityLevel, b: CapacityLevel) -> Bool {
+        [normal, warning, critical].firstIndex(of: a)! < [normal, warning, critical].firstIndex(of: b)!
+    }
+}
+
+public extension MetricSeries {
+    /// A value at or over a threshold is at that threshold's level.
+    func level(of value: Double) -> CapacityLevel {
+        if let critical, value >= critical { return .critical }
+        if let warning, value >= warning { return .warning }
+        return .normal
+    }
+
+    /// The level of the latest sample; nil without samples.
+    var latestLevel: CapacityLevel? { samples.last.map { level(of: $0.value) } }
+}

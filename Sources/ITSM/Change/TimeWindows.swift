@@ -14,7 +14,10 @@ public enum WindowRecurrence: Hashable, Sendable {
         case let .once(window):
             return windowsOverlap(window, range) ? [window] : []
         case let .weekly(weekday, hour, minute, duration, zone):
-            guard (1...7).contains(weekday), (0..<24).contains(hour), (0..<60).contains(minute), duration > 0 else { return [] }
+            // Folded data is not validated: a window longer than a week (or nonsense fields) is
+            // ignored rather than allowed to make this loop run for ages.
+            guard (1...7).contains(weekday), (0..<24).contains(hour), (0..<60).contains(minute),
+                  duration > 0, duration <= 7 * 86_400 else { return [] }
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
             // Start early enough to catch an opening that began before the range and runs into it.

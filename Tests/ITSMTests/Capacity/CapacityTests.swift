@@ -166,6 +166,14 @@ struct CapacitySummaryTests {
         }
     }
 
+    @Test(arguments: [(69.9, CapacityLevel.normal), (70, .warning), (89.9, .warning), (90, .critical), (100, .critical)])
+    func levelAgainstThresholds(value: Double, level: CapacityLevel) throws {
+        var book = CapacityBook()
+        try series(key, values: [value], warning: 70, critical: 90, into: &book)
+        #expect(book[key]!.level(of: value) == level)
+        #expect(book[key]!.latestLevel == level)
+    }
+
     @Test func commandsAreValidated() {
         let book = CapacityBook()
         #expect(throws: Refusal.invalid(field: "value", reason: "cpu % is a percentage: between 0 and 100")) {

@@ -33,7 +33,8 @@ struct WindowRecurrenceTests {
     @Test func nonsenseRecurrencesYieldNothingRatherThanCrash() {
         for rec in [WindowRecurrence.weekly(weekday: 0, hour: 1, minute: 0, duration: 60, timeZone: .gmt),
                     .weekly(weekday: 3, hour: 25, minute: 0, duration: 60, timeZone: .gmt),
-                    .weekly(weekday: 3, hour: 1, minute: 0, duration: -5, timeZone: .gmt)] {
+                    .weekly(weekday: 3, hour: 1, minute: 0, duration: -5, timeZone: .gmt),
+                    .weekly(weekday: 3, hour: 1, minute: 0, duration: 1e12, timeZone: .gmt)] {
             #expect(rec.occurrences(overlapping: K.window("2026-03-01 00:00", "2026-04-01 00:00")).isEmpty)
         }
     }
