@@ -18,6 +18,9 @@ public enum CIStatus: String, CaseIterable, Hashable, Sendable, CustomStringConv
         }
     }
 
+    /// The statuses this one may move to, in life order: what a status menu offers.
+    public var allowedNext: [CIStatus] { CIStatus.allCases.filter { Self.next[self]?.contains($0) == true } }
+
     /// The lifecycle: forward through build and test, production ⇄ maintenance, anything may
     /// be retired, and a retired CI stays retired (a rebuilt one is a new CI).
     static let next: [CIStatus: Set<CIStatus>] = [

@@ -93,7 +93,9 @@ private struct ChangeDecider {
         case .requestAuthorization:
             guard isManager else { throw Refusal.needsRole(.changeManager, toDo: "sending a change to authorisation") }
             try requireReadyForApproval()
-            try move(to: .authorize, extra: [clear(.rejectionReason)], into: &batch)
+            // A new round starts clean: the last rejection's reason is cleared with it.
+            let clearRejection = change.rejectionReason.map { [FieldChange(ChangeField.rejectionReason.rawValue, from: .text($0), to: .none)] } ?? []
+            try move(to: .authorize, extra: clearRejection, into: &batch)
         case let .approve(comment): try vote(.approve, comment: comment, into: &batch)
         case let .reject(comment, outcome):
             guard !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -257,10 +259,6 @@ private struct ChangeDecider {
 
     private func missing(_ field: ChangeField, _ what: String) -> Refusal {
         Refusal.invalid(field: field.rawValue, reason: "\(change.id) needs \(what) first")
-    }
-
-    private func clear(_ field: ChangeField) -> FieldChange {
-        FieldChange(field.rawValue, from: textValue(change.rejectionReason), to: .none)
     }
 }
 

@@ -39,4 +39,9 @@ public enum ChangeTransitions {
         let next = (table[from] ?? []).map(\.description).sorted().joined(separator: ", ")
         return "from \(from) a change may go to \(next.isEmpty ? "nowhere" : next)"
     }
+
+    /// The states `type` may move to from `from`, in life order: what a state menu offers.
+    public static func allowedTargets(type: ChangeType, from: ChangeState) -> [ChangeState] {
+        ChangeState.allCases.filter { $0 != from && refusal(type: type, from: from, to: $0) == nil }
+    }
 }

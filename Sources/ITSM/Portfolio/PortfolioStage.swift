@@ -24,6 +24,9 @@ public enum PortfolioStage: String, CaseIterable, Hashable, Sendable, CustomStri
 
     public var description: String { self == .buildAndTest ? "build and test" : rawValue }
 
+    /// The stages this one may move to, in life order: what a stage menu offers.
+    public var allowedNext: [PortfolioStage] { PortfolioStage.allCases.filter { Self.next[self]?.contains($0) == true } }
+
     /// Forward one step at a time; rework may step back where the work allows it (analysis
     /// to definition, development to design, build and test to development, retiring back
     /// to operational); a proposal may be dropped (retired) at any point of the pipeline.

@@ -100,6 +100,15 @@ struct ChangeLifecycleTests {
         #expect((ChangeTransitions.refusal(type: type, from: from, to: to) == nil) == ok)
     }
 
+    @Test func menusOfferExactlyTheAllowedMoves() {
+        #expect(ChangeTransitions.allowedTargets(type: .normal, from: .assess) == [.new, .authorize, .cancelled])
+        #expect(ChangeTransitions.allowedTargets(type: .standard, from: .new) == [.scheduled, .cancelled])
+        #expect(ChangeTransitions.allowedTargets(type: .emergency, from: .new) == [.assess, .authorize, .cancelled])
+        #expect(ChangeTransitions.allowedTargets(type: .normal, from: .closed).isEmpty)
+        #expect(CIStatus.production.allowedNext == [.maintenance, .retired])
+        #expect(PortfolioStage.retiring.allowedNext == [.operational, .retired])
+    }
+
     @Test func refusalsNameWhatIsMissing() throws {
         var book = ChangeBook()
         let id = RecordID(.change, 1)
