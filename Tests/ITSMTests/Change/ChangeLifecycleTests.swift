@@ -109,6 +109,16 @@ struct ChangeLifecycleTests {
         #expect(PortfolioStage.retiring.allowedNext == [.operational, .retired])
     }
 
+    @Test(arguments: [
+        (ChangeType.standard, ChangeState.new, ChangeState.authorize, "from New a standard change may go to Scheduled, Cancelled"),
+        (.normal, .scheduled, .review, "from Scheduled a normal change may go to Implement, Cancelled"),
+        (.normal, .closed, .new, "the change is closed and can no longer move"),
+        (.normal, .review, .cancelled, "work has started; finish it with a close code (backed out, if undone) instead"),
+    ])
+    func refusedMovesSayWhatIsPossible(type: ChangeType, from: ChangeState, to: ChangeState, reason: String) {
+        #expect(ChangeTransitions.refusal(type: type, from: from, to: to) == reason)
+    }
+
     @Test func refusalsNameWhatIsMissing() throws {
         var book = ChangeBook()
         let id = RecordID(.change, 1)
