@@ -103,8 +103,10 @@ private struct ChangeDecider {
             }
             try vote(.reject, comment: comment, into: &batch)
             let to: ChangeState = outcome == .cancel ? .cancelled : .new
-            let reasonField: ChangeField = outcome == .cancel ? .cancelReason : .rejectionReason
-            try move(to: to, extra: [FieldChange(reasonField.rawValue, to: .text(comment))], into: &batch)
+            let reason = outcome == .cancel
+                ? FieldChange(ChangeField.cancelReason.rawValue, from: textValue(change.cancelReason), to: .text(comment))
+                : FieldChange(ChangeField.rejectionReason.rawValue, from: textValue(change.rejectionReason), to: .text(comment))
+            try move(to: to, extra: [reason], into: &batch)
         case .schedule: try schedule(into: &batch)
         case let .start(at):
             try requireImplementer("starting")
@@ -122,7 +124,7 @@ private struct ChangeDecider {
         case .close:
             guard isManager else { throw Refusal.needsRole(.changeManager, toDo: "closing a change") }
             if change.reviewRequired && change.reviewNotes.isEmpty {
-                let why = change.type == .emergency ? "an emergency change" : "a change closed \(change.closeCode?.description ?? "")"
+                let why = change.type == .emergency ? "an emergency change" : "a change that ended \(change.closeCode?.description ?? "badly")"
                 throw Refusal.transitionNotAllowed(record: change.id, from: change.state.description, to: "Closed",
                                                    reason: "\(why) needs a post-implementation review note first")
             }
@@ -134,7 +136,7 @@ private struct ChangeDecider {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw Refusal.invalid(field: "cancel-reason", reason: "say why the change is cancelled")
             }
-            try move(to: .cancelled, extra: [FieldChange(ChangeField.cancelReason.rawValue, to: .text(reason))], into: &batch)
+            try move(to: .cancelled, extra: [FieldChange(ChangeField.cancelReason.rawValue, from: textValue(change.cancelReason), to: .text(reason))], into: &batch)
         }
     }
 

@@ -63,7 +63,11 @@ struct ChangeLifecycleTests {
             try K.run(.schedule, id, &book, by: K.manager)
             try K.run(.start(at: K.t("2026-03-14 22:00")), id, &book, by: K.implementer)
             try K.run(.complete(at: K.t("2026-03-14 23:00"), code: code), id, &book, by: K.implementer)
-            #expect(throws: Refusal.self) { try K.run(.close, id, &book, by: K.manager) }
+            let why = type == .emergency ? "an emergency change" : "a change that ended \(code)"
+            #expect(throws: Refusal.transitionNotAllowed(record: id, from: "Review", to: "Closed",
+                                                         reason: "\(why) needs a post-implementation review note first")) {
+                try K.run(.close, id, &book, by: K.manager)
+            }
             try K.run(.addReviewNote("root cause: missing index"), id, &book, by: K.implementer)
             try K.run(.close, id, &book, by: K.manager)
             #expect(book[id]!.state == .closed, "\(type) \(code)")
