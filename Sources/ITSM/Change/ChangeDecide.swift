@@ -7,6 +7,7 @@ import Foundation
 ///     (`book.nextID` unless the caller numbers changes itself).
 public func decideChange(_ operation: ChangeOperation, change id: RecordID, in book: ChangeBook,
                          by actor: Agent, at now: Date, rules: ChangeRules = .init()) throws(Refusal) -> [Event] {
+    guard id.kind == .change else { throw Refusal.rule("\(id) is not a change.") }
     var batch = VersionedEvents(actor: actor.user, at: now)
     if case let .create(draft) = operation {
         guard book[id] == nil else { throw Refusal.rule("\(id) already exists.") }
