@@ -11,12 +11,14 @@ import Testing
         var clocks: [SLAClock] = []
         clocks.reserveCapacity(1_000_000)
         let stages: [SLAStage] = [.inProgress, .inProgress, .inProgress, .paused, .achieved]
+        let template = SLAClock(definition: "P3", target: .resolution, targetSeconds: 57_600, calendar: "Office",
+                                startedAt: now - 3600, elapsedAtMark: 3600, markAt: now - 60, stageAtMark: .inProgress,
+                                due: nil, breachedAt: nil)
         for _ in 0..<1_000_000 {
-            let due = now + TimeInterval(Int.random(in: -7200...86_400, using: &rng))
-            let stage = stages[Int(rng.next() % 5)]
-            clocks.append(SLAClock(definition: "P3", target: .resolution, targetSeconds: 57_600, calendar: "Office",
-                                   startedAt: now - 3600, elapsedAtMark: 3600, markAt: now - 60, stageAtMark: stage,
-                                   due: stage == .inProgress ? due : nil, breachedAt: nil))
+            var clock = template
+            clock.stageAtMark = stages[Int(rng.next() % 5)]
+            if clock.stageAtMark == .inProgress { clock.due = now + TimeInterval(Int.random(in: -7200...86_400, using: &rng)) }
+            clocks.append(clock)
         }
         let expected = clocks.reduce(0) { n, c in
             n + (c.stageAtMark == .inProgress && c.due! <= now + 1800 ? 1 : 0)
