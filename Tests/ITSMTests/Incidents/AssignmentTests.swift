@@ -12,6 +12,7 @@ import Testing
         #expect(inc.reassignmentCount == 0, "a first assignment is no reassignment")
         #expect(events[0].changes.contains(FieldChange("assignee", from: .none, to: .text("alice"))))
         #expect(events[0].changes.contains(FieldChange("state", from: .text("new"), to: .text("assigned"))))
+        #expect(desk.refused(.takeIncident(id), as: "alice") == .rule("INC-1 is already assigned to you."))
     }
 
     @Test func takingAnotherGroupsIncidentIsRefused() throws {

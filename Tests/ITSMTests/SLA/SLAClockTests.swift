@@ -158,6 +158,17 @@ import Testing
         #expect(c.band(at: at, in: office) == band)
     }
 
+    @Test func aClockOnABerlinCalendarCrossesTheAutumnDSTChange() throws {
+        var desk = try TestDesk.staffed()
+        try desk.run(.defineCalendar(.weekdays(name: "Office", timeZone: berlin, [TimeRange(8, 12)!, TimeRange(13, 17)!])), as: "root")
+        try desk.run(.defineSLA(SLADesk.p1), as: "root")
+        let opened = local("Europe/Berlin", 2026, 10, 23, 15)  // Friday, CEST
+        let id = try desk.open(impact: .enterprise, urgency: .high, service: "Payroll", at: opened)
+        // 2 h on Friday (15–17), then 2 h on Monday after the change to CET: 08–10 local = 07–09 UTC.
+        #expect(desk.clock(id, .resolution)?.due == utc(2026, 10, 26, 9))
+        #expect(desk.clock(id, .response)?.due == local("Europe/Berlin", 2026, 10, 23, 15, 30))
+    }
+
     @Test func onlyAdminsChangeSLADefinitionsAndTheyNeedACalendar() throws {
         var desk = try SLADesk.make()
         let r = desk.refused(.defineSLA(SLADesk.p1), as: "mia")
