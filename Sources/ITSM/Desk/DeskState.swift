@@ -66,9 +66,21 @@ public struct DeskState: Hashable, Sendable {
             knownErrors[id] = knownError
         case .agent, .group, .service, .settings:
             directory.apply(event)
-        case .calendar, .sla:
+        case .sla:
+            let old = directory.slaDefinitions[id.key]
             directory.apply(event)
-            recomputeLiveClocks()
+            let new = directory.slaDefinitions[id.key]
+            recomputeLiveClocks { inc in
+                old?.applies(service: inc.service, priority: inc.priority) == true
+                    || new?.applies(service: inc.service, priority: inc.priority) == true
+            }
+        case .calendar:
+            directory.apply(event)
+            let directory = self.directory
+            recomputeLiveClocks { inc in
+                inc.slaClocks.contains { $0.calendar == id.key }
+                    || directory.slaDefinitions(service: inc.service, priority: inc.priority).contains { $0.calendar == id.key }
+            }
         default:
             break
         }
