@@ -2,8 +2,6 @@ import Foundation
 import Testing
 @testable import ITSM
 
-private let hour: TimeInterval = 3600
-
 struct RecoveryScenarioTests {
     typealias K = DomainII
 
