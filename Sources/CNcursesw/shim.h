@@ -158,38 +158,32 @@ static inline int opsdesk_query_terminfo(const char *term, int *colors, int *pai
 
 
 // ---- SIGWINCH chaining ----------------------------------------------------------------------
-// Our SIGWINCH handler wakes the input loop, then calls the handler curses installed at newterm.
-// (Static storage: only the Terminal module calls these.)
-static struct sigaction opsdesk_winch_previous;
-static volatile sig_atomic_t opsdesk_winch_chained = 0;
+// Our SIGWINCH handler wakes the input loop, then calls the handler curses installed at newterm,
+// which Swift keeps in `previous` (a header cannot own storage for an imported module).
 
-static inline int opsdesk_chain_sigwinch(void (*handler)(int)) {
+/// Installs `handler` for SIGWINCH, saving what was there in `previous`.
+static inline int opsdesk_chain_sigwinch(void (*handler)(int), struct sigaction *previous) {
     struct sigaction sa;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     sa.sa_handler = handler;
-    if (opsdesk_winch_chained) return sigaction(SIGWINCH, &sa, NULL);
-    int r = sigaction(SIGWINCH, &sa, &opsdesk_winch_previous);
-    if (r == 0) opsdesk_winch_chained = 1;
-    return r;
+    return sigaction(SIGWINCH, &sa, previous);
 }
 
-static inline int opsdesk_unchain_sigwinch(void) {
-    if (!opsdesk_winch_chained) return 0;
-    opsdesk_winch_chained = 0;
-    return sigaction(SIGWINCH, &opsdesk_winch_previous, NULL);
+/// Puts `previous` back as the SIGWINCH handler.
+static inline int opsdesk_unchain_sigwinch(const struct sigaction *previous) {
+    return sigaction(SIGWINCH, previous, NULL);
 }
 
-static inline void opsdesk_call_chained_sigwinch(int sig) {
-    if (!opsdesk_winch_chained) return;
-    if (opsdesk_winch_previous.sa_flags & SA_SIGINFO) {
-        if (opsdesk_winch_previous.sa_sigaction) opsdesk_winch_previous.sa_sigaction(sig, NULL, NULL);
+/// Calls the handler in `previous` (curses' own), if it is a function. Async-signal-safe.
+static inline void opsdesk_call_chained_sigwinch(int sig, const struct sigaction *previous) {
+    if (previous->sa_flags & SA_SIGINFO) {
+        if (previous->sa_sigaction) previous->sa_sigaction(sig, NULL, NULL);
         return;
     }
-    void (*h)(int) = opsdesk_winch_previous.sa_handler;
+    void (*h)(int) = previous->sa_handler;
     if (h != SIG_DFL && h != SIG_IGN && h != NULL) h(sig);
 }
-
 
 // ---- wcwidth and the input wake-up set ------------------------------------------------------
 #include <sys/epoll.h>

@@ -82,6 +82,7 @@ public final class CursesScreen: Backend {
         if getenv("ESCDELAY") == nil { _ = opsdesk_set_ESCDELAY(25) }
         curs_set(0)
         cursorVisible = false
+        Self.defineAlternateKeys()
         mousemask(opsdesk_ALL_MOUSE_EVENTS(), nil)
         mouseinterval(0)  // presses and releases as they come: no click-resolution delay
 
@@ -273,6 +274,20 @@ public final class CursesScreen: Backend {
         return InputDecoder.decode(raws, codes: codes)
     }
 
+    /// Sequences terminals send for Home/End whatever `TERM` says (tmux sends `\e[1~`/`\e[4~`
+    /// even to a program told it runs in an xterm; rxvt sends `\e[7~`/`\e[8~`): taught to
+    /// curses so these keys work everywhere.
+    private static func defineAlternateKeys() {
+        let table: [(String, Int32)] = [
+            ("\u{1B}[1~", KEY_HOME), ("\u{1B}[7~", KEY_HOME), ("\u{1B}[H", KEY_HOME), ("\u{1B}OH", KEY_HOME),
+            ("\u{1B}[4~", KEY_END), ("\u{1B}[8~", KEY_END), ("\u{1B}[F", KEY_END), ("\u{1B}OF", KEY_END),
+            ("\u{1B}[Z", KEY_BTAB),
+        ]
+        for (sequence, code) in table where key_defined(sequence) == 0 {
+            define_key(sequence, code)
+        }
+    }
+
     private static let keyCodes: KeyCodes = {
         var c = KeyCodes()
         c.down = KEY_DOWN; c.up = KEY_UP; c.left = KEY_LEFT; c.right = KEY_RIGHT
@@ -383,29 +398,45 @@ public final class CursesScreen: Backend {
 /// then calls the handler curses installed, which records the resize for `get_wch`.
 enum ResizeWake {
     static func install(writeEnd: Int32) {
-        resizeWakeState.writeEnd = writeEnd
-        _ = opsdesk_chain_sigwinch(resizeWakeHandler)
+        guard resizeWakeState.pointee.chained == 0 else { return }
+        resizeWakeState.pointee.writeEnd = writeEnd
+        if opsdesk_chain_sigwinch(resizeWakeHandler, &resizeWakeState.pointee.previous) == 0 {
+            resizeWakeState.pointee.chained = 1
+        }
     }
 
     static func uninstall() {
-        _ = opsdesk_unchain_sigwinch()
-        let end = resizeWakeState.writeEnd
-        resizeWakeState.writeEnd = -1
+        if resizeWakeState.pointee.chained != 0 {
+            _ = opsdesk_unchain_sigwinch(&resizeWakeState.pointee.previous)
+            resizeWakeState.pointee.chained = 0
+        }
+        let end = resizeWakeState.pointee.writeEnd
+        resizeWakeState.pointee.writeEnd = -1
         if end >= 0 { close(end) }
     }
 }
 
 private struct ResizeWakeState {
     var writeEnd: Int32 = -1
+    var chained: sig_atomic_t = 0
+    var previous = sigaction()
 }
 
-nonisolated(unsafe) private var resizeWakeState = ResizeWakeState()
+/// Heap storage, reached through a pointer: a signal handler must not go through Swift's
+/// exclusivity checks on a global, which could trap if it interrupts an access in progress.
+nonisolated(unsafe) private let resizeWakeState: UnsafeMutablePointer<ResizeWakeState> = {
+    let pointer = UnsafeMutablePointer<ResizeWakeState>.allocate(capacity: 1)
+    pointer.initialize(to: ResizeWakeState())
+    return pointer
+}()
 
 private func resizeWakeHandler(_ signal: Int32) {
-    let end = resizeWakeState.writeEnd
+    let end = resizeWakeState.pointee.writeEnd
     if end >= 0 {
         var byte: UInt8 = 1
         _ = write(end, &byte, 1)
     }
-    opsdesk_call_chained_sigwinch(signal)
+    if resizeWakeState.pointee.chained != 0 {
+        opsdesk_call_chained_sigwinch(signal, &resizeWakeState.pointee.previous)
+    }
 }

@@ -19,23 +19,23 @@ enum TerminalRestore {
     /// and arms the handlers.
     static func arm(savedModes: termios?) {
         if let savedModes {
-            restoreState.savedModes = savedModes
-            restoreState.hasSavedModes = true
+            restoreState.pointee.savedModes = savedModes
+            restoreState.pointee.hasSavedModes = true
         }
-        restoreState.active = 1
+        restoreState.pointee.active = 1
         for signal in signals { _ = opsdesk_install_handler(signal, restoreOnSignal) }
-        if restoreState.atexitRegistered == 0 {
-            restoreState.atexitRegistered = 1
+        if restoreState.pointee.atexitRegistered == 0 {
+            restoreState.pointee.atexitRegistered = 1
             atexit(restoreAtExit)
         }
     }
 
     /// Called when curses is left on purpose (stop, suspend): nothing to restore any more.
     static func disarm() {
-        restoreState.active = 0
+        restoreState.pointee.active = 0
     }
 
-    static var isArmed: Bool { restoreState.active != 0 }
+    static var isArmed: Bool { restoreState.pointee.active != 0 }
 }
 
 /// Plain values only, no references: read from signal handlers.
@@ -46,17 +46,23 @@ private struct RestoreState {
     var savedModes = termios()
 }
 
-nonisolated(unsafe) private var restoreState = RestoreState()
+/// Heap storage, reached through a pointer: a signal handler must not go through Swift's
+/// exclusivity checks on a global, which could trap if it interrupts an access in progress.
+nonisolated(unsafe) private let restoreState: UnsafeMutablePointer<RestoreState> = {
+    let pointer = UnsafeMutablePointer<RestoreState>.allocate(capacity: 1)
+    pointer.initialize(to: RestoreState())
+    return pointer
+}()
 
 /// The terminal's state put back, as far as a handler can: `endwin()` writes the exit sequences
 /// (normal screen, cursor visible, keypad and mouse off) and restores the shell's tty modes;
 /// `tcsetattr` then puts back exactly the modes we found, in case curses could not.
 private func restoreTerminal() {
-    guard restoreState.active != 0 else { return }
-    restoreState.active = 0
+    guard restoreState.pointee.active != 0 else { return }
+    restoreState.pointee.active = 0
     endwin()
-    if restoreState.hasSavedModes {
-        _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &restoreState.savedModes)
+    if restoreState.pointee.hasSavedModes {
+        _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &restoreState.pointee.savedModes)
     }
 }
 
