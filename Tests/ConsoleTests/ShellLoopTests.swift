@@ -58,7 +58,7 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
               environment: [String: String] = [:], configPath: String = "/nonexistent/config.toml") -> ShellServices {
     ShellServices(
         clock: { "09:41" }, secondsToNextTick: { 60 }, copy: copy,
-        loadTheme: { name in name == "test" ? .success((Fixtures.theme, nil)) : .failure(CopyFailed()) },
+        loadTheme: { name in name == "default" ? .success((Fixtures.theme, nil)) : .failure(CopyFailed()) },
         scanStore: { StoreOverview(path: "/srv/store", exists: true, files: [.init(name: "log", bytes: 10)]) },
         reloadConfig: { (KeyMap(remaps: [KeyRemapRequest(action: "nope", keys: ["x"], line: 2)], file: configPath),
                          ["\(configPath):2: keys.nope: unknown action"]) },
@@ -131,9 +131,9 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
         screen.send(":theme nope\r")
         _ = try shell.step(timeoutMilliseconds: 1000)
         #expect(shell.state.message?.kind == .error)
-        screen.send(":theme test\r")
+        screen.send(":theme default\r")
         _ = try shell.step(timeoutMilliseconds: 1000)
-        #expect(shell.state.message == MessageLine("Theme test (built in)", kind: .notice))
+        #expect(shell.state.message == MessageLine("Theme default (built in)", kind: .notice))
     }
 
     @Test func editingTheConfigSavesItReloadsKeysAndReportsWarnings() throws {
