@@ -137,7 +137,7 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
     }
 
     @Test func editingTheConfigSavesItReloadsKeysAndReportsWarnings() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsdesk-edit-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsdesk-config-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("opsdesk/config.toml").path
         let screen = PipeScreen(size: Size(width: 80, height: 24))
@@ -172,11 +172,13 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
     }
 
     @Test func editsTextThroughATemporaryFileAndRemovesIt() throws {
-        let editor = ExternalEditor(environment: ["EDITOR": "sed -i 's/old/new/'", "PATH": "/usr/bin:/bin"])
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("opsdesk-editor-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let editor = ExternalEditor(environment: ["EDITOR": "sed -i 's/old/new/'", "PATH": "/usr/bin:/bin", "TMPDIR": tmp])
         let edited = try editor.edit("old text with 東京\n").get()
         #expect(edited == "new text with 東京\n")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("opsdesk-edit-") }
-        #expect(leftovers.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
     }
 
     @Test func missingEditorSaysSo() {
