@@ -202,3 +202,22 @@ import Terminal
         #expect(state.messageLog.count == 2)
     }
 }
+
+@Suite struct MouseTests {
+    @Test func clickingARowSelectsItAndTheWheelMovesTheSelection() {
+        var state = Fixtures.state()
+        let lines = Fixtures.lines(state)
+        let y = lines.firstIndex { $0.contains("Acting user") }!
+        _ = state.handle(.mouse(MouseEvent(kind: .press(button: 1), x: 5, y: y)))
+        #expect(state.pane.table?.selectedRow?.cells.first == "Acting user")
+        _ = state.handle(.mouse(MouseEvent(kind: .press(button: 1), x: 5, y: 0)))
+        #expect(state.pane.table?.selectedRow?.cells.first == "Acting user")
+        Fixtures.press("2", into: &state)
+        _ = state.handle(.mouse(MouseEvent(kind: .wheelDown, x: 5, y: 5)))
+        #expect(state.pane.table?.selected == 3)
+        let keysLines = Fixtures.lines(state)
+        let quitY = keysLines.firstIndex { $0.contains("Quit OpsDesk") }!
+        _ = state.handle(.mouse(MouseEvent(kind: .press(button: 1), x: 3, y: quitY)))
+        #expect(state.pane.table?.selectedRow?.id == "quit")
+    }
+}

@@ -35,6 +35,21 @@ import Testing
         #expect(styled.contains("\u{1B}["))
     }
 
+    @Test func storeAndThemeOptionsAreUsed() throws {
+        let session = try TmuxSession()
+        defer { session.close() }
+        let store = session.directory + "/my-store"
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        try Data(count: 3000).write(to: URL(fileURLWithPath: store + "/events.log"))
+        try session.start(arguments: ["--store", store, "--theme", "light"])
+        let screen = try session.waitFor("q quit")
+        #expect(screen.contains(store))
+        #expect(screen.contains("exists · 1 file · 2.9 KiB"))
+        #expect(screen.contains("events.log"))
+        #expect(screen.contains("light (") && screen.contains("Themes/light.toml"))
+        #expect(!screen.contains("No store at"))
+    }
+
     @Test func helpOverlayListsTheBindingsAndFilters() throws {
         let session = try started()
         defer { session.close() }
@@ -110,6 +125,18 @@ import Testing
         defer { session.close() }
         session.sendKeys("C-c")
         #expect(try session.exitStatus() == 130)
+        #expect(session.display("#{alternate_on}") == "0")
+        #expect(session.capture(history: true).contains("PRE-START"))
+    }
+
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func aSignalEndsTheConsoleWithTheTerminalRestored(signal: Int32) throws {
+        let session = try started()
+        defer { session.close() }
+        let pid = try #require(Int32(session.display("#{pane_pid}")))
+        kill(pid, signal)
+        let status = try session.exitStatus()
+        #expect(status != 0, "killed by signal \(signal): status \(status)")
         #expect(session.display("#{alternate_on}") == "0")
         #expect(session.capture(history: true).contains("PRE-START"))
     }

@@ -93,6 +93,13 @@ public struct AppState: Sendable {
         switch mouse.kind {
         case .wheelUp: panes[current].table?.move(by: -3)
         case .wheelDown: panes[current].table?.move(by: 3)
+        case .press(button: 1):
+            // A click on a row selects it.
+            let body = Rect(x: 0, y: 1, width: size.width, height: bodyHeight)
+            if let rect = pane.tableRect(in: body, context: context), rect.contains(x: mouse.x, y: mouse.y),
+               let index = pane.table?.row(atLine: mouse.y, rect: rect) {
+                panes[current].table?.select(index)
+            }
         default: break
         }
         scrollToSelection()
