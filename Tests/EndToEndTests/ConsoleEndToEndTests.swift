@@ -50,6 +50,26 @@ import Testing
         #expect(!screen.contains("No store at"))
     }
 
+    @Test func editingTheConfigSuspendsRunsTheEditorAndResumes() throws {
+        let session = try TmuxSession()
+        defer { session.close() }
+        // The "editor" turns on a remap in the starter config; a real one would wait for the user.
+        session.extraEnvironment = ["EDITOR": "sed -i 's/^# \"cursor.down\"/\"cursor.down\"/'", "VISUAL": ""]
+        try session.start()
+        try session.waitFor("q quit")
+        session.sendKeys("e")
+        try session.waitFor("keys reloaded")
+        let config = try String(contentsOfFile: session.configHome + "/opsdesk/config.toml", encoding: .utf8)
+        #expect(config.contains("\n\"cursor.down\" = [\"j\", \"Down\"]"))
+        let screen = session.capture()
+        #expect(screen.hasPrefix(" OpsDesk · About"))
+        #expect(screen.contains("(none; defaults in effect)") == false)
+        #expect(session.display("#{alternate_on}") == "1")
+        // A failing editor is reported, and the console carries on.
+        session.sendKeys("q")
+        #expect(try session.exitStatus() == 0)
+    }
+
     @Test func helpOverlayListsTheBindingsAndFilters() throws {
         let session = try started()
         defer { session.close() }

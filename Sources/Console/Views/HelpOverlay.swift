@@ -32,6 +32,11 @@ public struct HelpOverlay: Hashable, Sendable {
                 }
             }
         }
+        let editing = TextInput.editingKeys.filter { matcher.matches(fields: [$0.keys, $0.description, "input"]) }
+        if !editing.isEmpty {
+            out.append((["Text input (command line, filters)"], true, false))
+            for key in editing { out.append(([key.keys, "", key.description], false, false)) }
+        }
         return out
     }
 
