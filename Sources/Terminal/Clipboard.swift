@@ -122,6 +122,20 @@ enum Spawn {
     /// `timeout` seconds (then kills it); returns its exit status (128 + signal if killed).
     static func run(_ arguments: [String], environment: [String: String], input: [UInt8] = [],
                     timeout: Double = 5) -> Result<Int32, Error> {
+        run(arguments, environment: environment, input: input, timeout: timeout, captureOutput: false).map(\.status)
+    }
+
+    /// As `run`, also returning what the helper wrote to stdout. Only for helpers that do not
+    /// leave a daemon behind holding the descriptor (a tmux *client* command, not `new-session`).
+    static func run(_ arguments: [String], environment: [String: String], input: [UInt8] = [],
+                    timeout: Double = 5, captureOutput: Bool) -> Result<(status: Int32, output: [UInt8]), Error> {
+        var outputs: [Int32] = [-1, -1]
+        if captureOutput {
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &outputs) == 0 else {
+                return .failure(Clipboard.CopyError.spawnFailed(errno: errno))
+            }
+        }
+        defer { outputs.filter { $0 >= 0 }.forEach { close($0) } }
         var sockets: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else {
             return .failure(Clipboard.CopyError.spawnFailed(errno: errno))
@@ -132,7 +146,11 @@ enum Spawn {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, sockets[0], 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if captureOutput {
+            posix_spawn_file_actions_adddup2(&actions, outputs[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         for fd in openDescriptors() where fd > 2 {
             posix_spawn_file_actions_addclose(&actions, fd)
@@ -159,6 +177,7 @@ enum Spawn {
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         close(sockets[0])
+        if outputs[1] >= 0 { close(outputs[1]); outputs[1] = -1 }
         guard spawned == 0 else { return .failure(Clipboard.CopyError.spawnFailed(errno: spawned)) }
 
         var offset = 0
@@ -170,8 +189,24 @@ enum Spawn {
         close(sockets[1])
         sockets[1] = -1
 
-        var status: Int32 = 0
+        var output: [UInt8] = []
         let deadline = monotonicSeconds() + timeout
+        if captureOutput {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                var pfd = pollfd(fd: outputs[0], events: Int16(POLLIN), revents: 0)
+                let remaining = Int32(max(0, (deadline - monotonicSeconds()) * 1000))
+                let ready = poll(&pfd, 1, remaining)
+                if ready == 0 { kill(pid, SIGKILL); break }
+                if ready < 0 { if errno == EINTR { continue } else { break } }
+                let n = read(outputs[0], &chunk, chunk.count)
+                if n > 0 { output += chunk[0..<n]; continue }
+                if n < 0 && errno == EINTR { continue }
+                break
+            }
+        }
+
+        var status: Int32 = 0
         while true {
             let r = waitpid(pid, &status, WNOHANG)
             if r == pid { break }
@@ -184,8 +219,8 @@ enum Spawn {
             usleep(2_000)
         }
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift cannot import (macros).
-        if status & 0x7F == 0 { return .success((status >> 8) & 0xFF) }
-        return .success(128 + (status & 0x7F))
+        let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return .success((code, output))
     }
 
     private static func openDescriptors() -> [Int32] {

@@ -257,10 +257,15 @@ public final class CursesScreen: Backend {
             } else if status == KEY_CODE_YES {
                 let code = Int32(bitPattern: UInt32(value))
                 if code == codes.mouse {
+                    // When reports arrive together, curses returns one KEY_MOUSE for all of them
+                    // and getmouse hands them out newest first: take them all, oldest first.
                     var event = MEVENT()
-                    if getmouse(&event) == OK {
-                        raws.append(.mouse(state: Self.mouseState(event.bstate), x: Int(event.x), y: Int(event.y)))
+                    var batch: [RawInput] = []
+                    while getmouse(&event) == OK {
+                        batch.append(.mouse(state: Self.mouseState(event.bstate), x: Int(event.x), y: Int(event.y)))
+                        if batch.count >= 16 { break }
                     }
+                    raws += batch.reversed()
                 } else if code == codes.resize {
                     lastFrame = nil
                     raws.append(.resize(size))
