@@ -128,6 +128,12 @@ import Terminal
         Fixtures.press(":", into: &state)
         Fixtures.type("q", into: &state)
         #expect(Fixtures.press("Enter", into: &state) == [.quit(status: 0)])
+        // Ctrl-C quits from inside overlays, inputs and dialogs too.
+        for opener in [["?"], [":"], ["2", "/"], ["3", "X"]] {
+            var s = Fixtures.state()
+            for key in opener { Fixtures.press(key, into: &s) }
+            #expect(Fixtures.press("Ctrl-C", into: &s) == [.quit(status: 130)], "\(opener)")
+        }
     }
 
     @Test func digitsFKeysAndTheCommandLineSwitchViews() {

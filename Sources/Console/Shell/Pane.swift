@@ -32,7 +32,6 @@ public enum Effect: Hashable, Sendable {
     case rescanStore
     case loadTheme(String)
     case redraw
-    case bell
 }
 
 /// A view of the console: state, a pure `render`, and key bindings declared once.

@@ -127,7 +127,6 @@ public final class Shell {
         switch effect {
         case let .quit(status): return status
         case .redraw: screen.forceFullRedraw()
-        case .bell: screen.bell()
         case let .copy(text):
             switch services.copy(text) {
             case let .success(how): state.say("Copied “\(text)” (\(how))", kind: .notice)
