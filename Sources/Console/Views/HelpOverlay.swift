@@ -66,7 +66,7 @@ public struct HelpOverlay: Hashable, Sendable {
             var x = body.x + 1
             canvas.draw(line.text[0], x: x, y: y, maxWidth: keyWidth, style: theme.style(.footerKey))
             x += keyWidth + 2
-            if body.width > keyWidth + labelWidth + 8 {
+            if body.width >= 70 {
                 canvas.draw(line.text[1], x: x, y: y, maxWidth: labelWidth, style: theme.style(.dialog))
                 x += labelWidth + 2
             }
