@@ -190,6 +190,14 @@ static inline void opsdesk_call_chained_sigwinch(int sig, const struct sigaction
 #include <fcntl.h>
 extern int wcwidth(wchar_t c);
 
+#include <langinfo.h>
+#include <string.h>
+/// Whether the current locale (after setlocale) encodes characters as UTF-8.
+static inline int opsdesk_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
 /// The columns the C library (and so ncurses) gives a character in the current locale.
 static inline int opsdesk_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 

@@ -38,6 +38,7 @@ public final class CursesScreen: Backend {
     private var inputWake: Int32 = -1
     private var epollDescriptor: Int32 = -1
     private var cursorVisible = false
+    private var asciiOnly = false
 
     public init() {}
 
@@ -57,6 +58,7 @@ public final class CursesScreen: Backend {
         // resize, Ctrl-C and kill; start from a clean mask.
         _ = opsdesk_clear_signal_mask()
         setlocale(LC_ALL, "")
+        asciiOnly = opsdesk_locale_is_utf8() == 0
 
         var modes = termios()
         let haveModes = tcgetattr(STDIN_FILENO, &modes) == 0
@@ -157,7 +159,7 @@ public final class CursesScreen: Backend {
                 let fits = cell.width == 1 || (x + 1 < columns && canvas[x + 1, y].width == 0)
                 let shown = fits ? cell : Cell(text: "\u{FFFD}", width: 1, style: cell.style)
                 var column = x
-                for piece in CellRendition.pieces(for: shown, wcwidth: Self.terminalWidth) {
+                for piece in CellRendition.pieces(for: shown, asciiOnly: asciiOnly, wcwidth: Self.terminalWidth) {
                     put(piece.scalars, at: column, y, style: cell.style, buffer: &buffer, window: window)
                     column += piece.width
                 }
