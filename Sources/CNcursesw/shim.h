@@ -99,6 +99,23 @@ static inline int opsdesk_clear_signal_mask(void) {
     return sigprocmask(SIG_SETMASK, &empty, NULL);
 }
 
+/// Blocks the signals that end the process from outside (TERM, HUP, INT, QUIT) while curses is
+/// being left on purpose, so a handler never runs in the middle of endwin; `old` gets the mask
+/// to put back with `opsdesk_set_signal_mask`.
+static inline int opsdesk_block_exit_signals(sigset_t *old) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGQUIT);
+    return sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static inline int opsdesk_set_signal_mask(const sigset_t *mask) {
+    return sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
 /// Unblocks one signal and re-raises it with its default action (the handler is already
 /// reset). Async-signal-safe.
 static inline void opsdesk_reraise_default(int sig) {

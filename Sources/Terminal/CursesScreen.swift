@@ -44,7 +44,7 @@ public final class CursesScreen: Backend {
 
     deinit { stop() }
 
-    /// Whether the screen is started (and not suspended).
+    /// Whether the screen is started (`start()` succeeded and `stop()` has not been called).
     public var isActive: Bool { window != nil }
 
     // MARK: start and stop
@@ -105,9 +105,13 @@ public final class CursesScreen: Backend {
 
     public func stop() {
         guard let screen else { return }
-        TerminalRestore.disarm()
+        // A TERM or HUP arriving now waits until the terminal is back, then ends us as usual.
+        var mask = sigset_t()
+        _ = opsdesk_block_exit_signals(&mask)
+        defer { _ = opsdesk_set_signal_mask(&mask) }
         curs_set(1)
         endwin()
+        TerminalRestore.disarm()
         delscreen(screen)
         self.screen = nil
         self.window = nil
@@ -357,14 +361,15 @@ public final class CursesScreen: Backend {
     /// pager, a shell — then takes the terminal back and repaints fully on the next `present`.
     public func suspend<T>(_ body: () throws -> T) rethrows -> T {
         guard let window else { return try body() }
-        TerminalRestore.disarm()
         def_prog_mode()
         curs_set(1)
         endwin()
+        TerminalRestore.disarm()
         defer {
-            reset_prog_mode()
+            // Armed first: a signal from here on finds curses' modes to undo (a second endwin
+            // while already ended is harmless).
             TerminalRestore.arm(savedModes: nil)
-            cursorVisible = true
+            reset_prog_mode()
             curs_set(0)
             cursorVisible = false
             lastFrame = nil
