@@ -245,4 +245,12 @@ static inline int opsdesk_epoll_pair(int a, int b) {
     return ep;
 }
 
+
+/// Whether the current terminal (after newterm) can move the cursor anywhere: `TERM=dumb` and
+/// similar cannot, and curses would draw nothing on them.
+static inline int opsdesk_can_address_cursor(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1 && cup[0] != 0;
+}
+
 #endif

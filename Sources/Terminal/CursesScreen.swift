@@ -11,6 +11,8 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
     case notATerminal(stream: String)
     /// curses could not set up the terminal (unknown `TERM`, no terminfo entry).
     case cannotInitialize(term: String)
+    /// The terminal cannot move the cursor (`TERM=dumb`): a full-screen console cannot run.
+    case notCapable(term: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
             "opsdesk needs a terminal: \(stream) is not a tty (run it in a terminal, or use a subcommand such as `opsdesk info`)"
         case let .cannotInitialize(term):
             "cannot start the terminal: TERM=\(term.isEmpty ? "(unset)" : term) is not known to terminfo"
+        case let .notCapable(term):
+            "cannot start the terminal: TERM=\(term) cannot address the cursor (set TERM to your terminal's type, e.g. xterm-256color)"
         }
     }
 }
@@ -67,8 +71,13 @@ public final class CursesScreen: Backend {
         guard let screen = newterm(nil, opsdesk_stdout(), opsdesk_stdin()) else {
             throw TerminalError.cannotInitialize(term: term)
         }
-        self.screen = screen
         _ = set_term(screen)
+        guard opsdesk_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            throw TerminalError.notCapable(term: term)
+        }
+        self.screen = screen
         let window = opsdesk_stdscr()!
         self.window = window
         // Armed before anything else changes the tty, so a signal from here on restores it.
