@@ -99,6 +99,23 @@ static inline int opsdesk_clear_signal_mask(void) {
     return sigprocmask(SIG_SETMASK, &empty, NULL);
 }
 
+/// Blocks the signals that end the process from outside (TERM, HUP, INT, QUIT) while curses is
+/// being left on purpose, so a handler never runs in the middle of endwin; `old` gets the mask
+/// to put back with `opsdesk_set_signal_mask`.
+static inline int opsdesk_block_exit_signals(sigset_t *old) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGQUIT);
+    return sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static inline int opsdesk_set_signal_mask(const sigset_t *mask) {
+    return sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
 /// Unblocks one signal and re-raises it with its default action (the handler is already
 /// reset). Async-signal-safe.
 static inline void opsdesk_reraise_default(int sig) {
@@ -190,6 +207,14 @@ static inline void opsdesk_call_chained_sigwinch(int sig, const struct sigaction
 #include <fcntl.h>
 extern int wcwidth(wchar_t c);
 
+#include <langinfo.h>
+#include <string.h>
+/// Whether the current locale (after setlocale) encodes characters as UTF-8.
+static inline int opsdesk_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
 /// The columns the C library (and so ncurses) gives a character in the current locale.
 static inline int opsdesk_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 
@@ -218,6 +243,14 @@ static inline int opsdesk_epoll_pair(int a, int b) {
     ev.data.fd = b;
     if (epoll_ctl(ep, EPOLL_CTL_ADD, b, &ev) != 0) { close(ep); return -1; }
     return ep;
+}
+
+
+/// Whether the current terminal (after newterm) can move the cursor anywhere: `TERM=dumb` and
+/// similar cannot, and curses would draw nothing on them.
+static inline int opsdesk_can_address_cursor(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1 && cup[0] != 0;
 }
 
 #endif

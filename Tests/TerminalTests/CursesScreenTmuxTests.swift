@@ -99,6 +99,16 @@ struct CursesScreenTmuxTests {
         #expect(tmux.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
     }
 
+    @Test func aTerminalThatCannotAddressTheCursorIsRefusedCleanly() throws {
+        let tmux = try TmuxSession(width: 80, height: 24, term: "dumb")
+        defer { tmux.close() }
+        try #require(tmux.waitForExit())
+        #expect(tmux.file("rc") != "rc=0")
+        let report = tmux.file("stderr")   // the test runner reports the thrown error there
+        #expect(report.contains("dumb"), "\(report)")
+        #expect(tmux.file("before") == tmux.file("after"))
+    }
+
     @Test func suspendLeavesCursesAndComesBackRepainted() throws {
         let tmux = try TmuxSession(width: 80, height: 24)
         defer { tmux.close() }
@@ -111,6 +121,22 @@ struct CursesScreenTmuxTests {
         #expect(tmux.capture()[1] == "|漢字テスト|")
         tmux.send(["q"])
         try #require(tmux.waitForExit())
+    }
+}
+
+@Suite struct CursesScreenWithoutATerminal {
+    @Test(.enabled(if: isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0))
+    func startRefusesWithAClearError() {
+        let screen = CursesScreen()
+        #expect(throws: TerminalError.self) { try screen.start() }
+        #expect(!screen.isActive)
+        screen.stop()   // harmless when never started
+        #expect(screen.size == Size(width: 0, height: 0))
+        #expect(screen.readEvents().isEmpty)
+    }
+
+    @Test func notATerminalSaysWhatToDo() {
+        #expect(TerminalError.notATerminal(stream: "standard input").description.contains("standard input is not a tty"))
     }
 }
 
