@@ -99,6 +99,18 @@ struct CursesScreenTmuxTests {
         #expect(tmux.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
     }
 
+    @Test func aCrashRestoresTheTerminalAndItsMessageIsShownAfterwards() throws {
+        let tmux = try TmuxSession(width: 100, height: 30, stderrToFile: false)
+        defer { tmux.close() }
+        try #require(tmux.waitFor { $0.contains("DRIVER 100x30") })
+        tmux.send(["x"])
+        try #require(tmux.waitForExit())
+        #expect([132, 133].map { "rc=\($0)" }.contains(tmux.file("rc")), "SIGILL or SIGTRAP: \(tmux.file("rc"))")
+        #expect(tmux.file("before") == tmux.file("after"), "tty modes changed")
+        #expect(tmux.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
+        #expect(tmux.waitFor { $0.contains("Fatal error") && $0.contains("driver crash on purpose") })
+    }
+
     @Test func aTerminalThatCannotAddressTheCursorIsRefusedCleanly() throws {
         let tmux = try TmuxSession(width: 80, height: 24, term: "dumb")
         defer { tmux.close() }
@@ -171,6 +183,9 @@ struct CursesScreenTmuxTests {
                     screen.stop()
                     exit(0)
                 }
+                if event == .key(.char("x")) {
+                    fatalError("driver crash on purpose")
+                }
                 if event == .key(.char("s")) {
                     screen.suspend { _ = system("echo SUSPENDED; sleep 0.5") }
                     continue
@@ -203,7 +218,9 @@ struct TmuxSession {
     let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
 
     /// `term`: set inside the pane (tmux's `-e TERM=` is overridden by its default-terminal).
-    init(width: Int, height: Int, term: String = "xterm-256color", environment extra: [String] = []) throws {
+    /// `stderrToFile`: false leaves the driver's stderr on the pane (the terminal).
+    init(width: Int, height: Int, term: String = "xterm-256color", environment extra: [String] = [],
+         stderrToFile: Bool = true) throws {
         var template = Array("/tmp/opsdesk-screen-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw TerminalError.cannotInitialize(term: "mkdtemp") }
         dir = String(cString: made)
@@ -215,7 +232,7 @@ struct TmuxSession {
         // stays (a dead pane reports no cursor state).
         let command = """
             ulimit -c 0; export TERM=\(term); stty -g > \(dir)/before; \
-            "\(binary)" --testing-library swift-testing --filter CursesScreenDriver 2>\(dir)/stderr; \
+            "\(binary)" --testing-library swift-testing --filter CursesScreenDriver \(stderrToFile ? "2>\(dir)/stderr" : ""); \
             echo "rc=$?" > \(dir)/rc; stty -g > \(dir)/after; exec sleep 60
             """
         let status = try Spawn.run([
