@@ -34,6 +34,27 @@ struct CursesScreenTmuxTests {
         #expect(tmux.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}") == "0 1 0 0")
     }
 
+    @Test func changedCellsOnlyStillLeaveNoHalfGlyphs() throws {
+        let tmux = try TmuxSession(width: 40, height: 12)
+        defer { tmux.close() }
+        try #require(tmux.waitFor { $0.contains("DRIVER 40x12") })
+        // Presses of `t` (the driver cycles four rows) and the row then expected: every pair of
+        // rows follows each other once, wide to narrow and back, at shifted columns.
+        let steps: [(Int, String)] = [
+            (1, "|a漢字漢b|"), (1, "|abcdefgh|"), (1, "|😀ab🎉cd|"), (1, "|漢字漢字|"),
+            (2, "|abcdefgh|"), (2, "|漢字漢字|"), (3, "|😀ab🎉cd|"), (2, "|a漢字漢b|"),
+            (2, "|😀ab🎉cd|"), (3, "|abcdefgh|"), (3, "|a漢字漢b|"), (3, "|漢字漢字|"),
+        ]
+        for (presses, expected) in steps {
+            tmux.send(Array(repeating: "t", count: presses))
+            let shown = tmux.waitFor { $0.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(6).first == Substring(expected) }
+            let row = tmux.capture()[6]
+            #expect(shown, "row 6 is \(row.debugDescription), expected \(expected.debugDescription)")
+        }
+        tmux.send(["q"])
+        try #require(tmux.waitForExit())
+    }
+
     @Test func resizeRedrawsWithoutGarbage() throws {
         let tmux = try TmuxSession(width: 100, height: 30)
         defer { tmux.close() }
@@ -160,6 +181,10 @@ struct CursesScreenTmuxTests {
         let screen = CursesScreen()
         try screen.start()
         writeFile(dir + "/pid", "\(getpid())")
+        // Row 6 cycles through texts whose wide glyphs sit at other columns each time, so a frame
+        // that only writes changed cells must still leave no half glyph behind.
+        let phases = ["|漢字漢字|", "|a漢字漢b|", "|abcdefgh|", "|😀ab🎉cd|"]
+        var phase = 0
         func render() {
             let size = screen.size
             var canvas = Canvas(size: size)
@@ -170,6 +195,7 @@ struct CursesScreenTmuxTests {
             canvas.draw("|😀🎉xx|", x: 0, y: 3)
             canvas.draw("|e\u{301}a\u{308}xxxx|", x: 0, y: 4)
             canvas.draw("|evil\u{1B}[2J\u{1B}]0;pwned\u{07}|", x: 0, y: 5)
+            canvas.draw(phases[phase % phases.count], x: 0, y: 6)
             canvas.draw("END", x: size.width - 3, y: size.height - 2)
             canvas.draw(String(repeating: "漢", count: 200), x: 0, y: size.height - 1)
             screen.present(canvas, cursor: nil)
@@ -182,6 +208,10 @@ struct CursesScreenTmuxTests {
                 if event == .key(.char("q")) {
                     screen.stop()
                     exit(0)
+                }
+                if event == .key(.char("t")) {
+                    phase += 1
+                    continue
                 }
                 if event == .key(.char("x")) {
                     fatalError("driver crash on purpose")
@@ -323,3 +353,4 @@ extension String {
     }
 
 }
+
