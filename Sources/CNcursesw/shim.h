@@ -253,4 +253,46 @@ static inline int opsdesk_can_address_cursor(void) {
     return cup != NULL && cup != (char *)-1 && cup[0] != 0;
 }
 
+// ---- stderr while curses owns the screen --------------------------------------------------
+/// Points fd 2 at an unlinked temporary file, so messages (a Swift fatal error, a library's
+/// warning) neither garble the screen nor vanish with the alternate screen. `*saved` gets the
+/// real stderr, `*capture` the file. 0 on success.
+static inline int opsdesk_capture_stderr(int *saved, int *capture) {
+    char path[] = "/tmp/opsdesk-stderr-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    unlink(path);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    fflush(stderr);
+    int real = fcntl(2, F_DUPFD_CLOEXEC, 3);
+    if (real < 0) { close(fd); return -1; }
+    if (dup2(fd, 2) < 0) { close(fd); close(real); return -1; }
+    *saved = real;
+    *capture = fd;
+    return 0;
+}
+
+/// Points fd 2 back at the real stderr, writes out what was captured, closes both.
+/// Async-signal-safe (dup2, pread, write, close only).
+static inline void opsdesk_release_stderr(int saved, int capture) {
+    if (saved < 0) return;
+    dup2(saved, 2);
+    char buffer[4096];
+    off_t at = 0;
+    for (;;) {
+        ssize_t n = pread(capture, buffer, sizeof buffer, at);
+        if (n <= 0) break;
+        at += n;
+        ssize_t done = 0;
+        while (done < n) {
+            ssize_t w = write(2, buffer + done, (size_t)(n - done));
+            if (w <= 0) break;
+            done += w;
+        }
+        if (done < n) break;
+    }
+    close(capture);
+    close(saved);
+}
+
 #endif

@@ -31,7 +31,22 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
 /// without blocking; always leaves the terminal as it found it.
 ///
 /// Use it from one thread (the console's UI thread). `init` touches nothing; `start()` takes
-/// the terminal, `stop()` gives it back (and is safe to call twice).
+/// the terminal, `stop()` gives it back (and is safe to call twice). A loop looks like:
+///
+/// ```swift
+/// let screen = CursesScreen()
+/// try screen.start()
+/// defer { screen.stop() }
+/// while running {
+///     // poll() on screen.inputDescriptor, the store's wake-up descriptor and a timer;
+///     // readable input (keys, mouse, or a resize — SIGWINCH wakes it too) means:
+///     for event in screen.readEvents() { … }       // .resize(size): lay out again
+///     screen.present(render(state, size: screen.size), cursor: state.cursor)
+/// }
+/// ```
+///
+/// However the process ends — `stop()`, `exit`, SIGTERM/SIGHUP/SIGINT/SIGQUIT, a crash — the
+/// terminal is put back (see `TerminalRestore`), and what went to stderr meanwhile is shown.
 public final class CursesScreen: Backend {
     private var screen: OpaquePointer?
     private var window: UnsafeMutablePointer<WINDOW>?
