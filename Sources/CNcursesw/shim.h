@@ -141,16 +141,6 @@ static inline int opsdesk_install_handler(int sig, void (*handler)(int)) {
     return sigaction(sig, &sa, NULL);
 }
 
-/// Puts back the default action for `sig`.
-static inline int opsdesk_default_handler(int sig) {
-    struct sigaction sa;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sa.sa_handler = SIG_DFL;
-    return sigaction(sig, &sa, NULL);
-}
-
-
 // ---- stdio and terminfo -------------------------------------------------------------------
 static inline FILE *opsdesk_stdout(void) { return stdout; }
 static inline FILE *opsdesk_stdin(void) { return stdin; }

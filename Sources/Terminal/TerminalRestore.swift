@@ -46,8 +46,6 @@ enum TerminalRestore {
         restoreState.pointee.active = 0
         releaseStderr()
     }
-
-    static var isArmed: Bool { restoreState.pointee.active != 0 }
 }
 
 /// Plain values only, no references: read from signal handlers.
