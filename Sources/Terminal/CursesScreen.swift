@@ -238,9 +238,9 @@ public final class CursesScreen: Backend {
                 foreground: ColorDegrade.cursesNumber(style.foreground, colors: colorCount),
                 background: ColorDegrade.cursesNumber(style.background, colors: colorCount))
             pair = pairs.pair(for: key) { number, fg, bg in init_extended_pair(number, fg, bg) == OK }
-        } else if style.foreground != .default || style.background != .default, style.attributes.isEmpty {
-            // No colour at all: keep coloured highlights (selections, badges) visible.
-            if style.background != .default { attrs |= opsdesk_WA_REVERSE() }
+        } else if style.background != .default {
+            // No colour at all: a coloured background (header, selection, badge) shows reversed.
+            attrs |= opsdesk_WA_REVERSE()
         }
         return (attrs, pair)
     }
