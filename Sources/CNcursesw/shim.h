@@ -141,6 +141,16 @@ static inline int opsdesk_install_handler(int sig, void (*handler)(int)) {
     return sigaction(sig, &sa, NULL);
 }
 
+/// Installs `handler` for `sig`, kept across deliveries, restarting interrupted calls. Unlike
+/// SIG_IGN, a caught signal reverts to its default in a program we exec (the editor).
+static inline int opsdesk_install_quiet_handler(int sig, void (*handler)(int)) {
+    struct sigaction sa;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sa.sa_handler = handler;
+    return sigaction(sig, &sa, NULL);
+}
+
 // ---- stdio and terminfo -------------------------------------------------------------------
 static inline FILE *opsdesk_stdout(void) { return stdout; }
 static inline FILE *opsdesk_stdin(void) { return stdin; }

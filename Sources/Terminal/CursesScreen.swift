@@ -383,12 +383,14 @@ public final class CursesScreen: Backend {
 
     /// Leaves curses (normal screen, shell tty modes) while `body` runs — for `$EDITOR`, a
     /// pager, a shell — then takes the terminal back and repaints fully on the next `present`.
+    /// Meanwhile SIGINT and SIGQUIT (Ctrl-C, Ctrl-\ typed in the editor) do not end OpsDesk.
     public func suspend<T>(_ body: () throws -> T) rethrows -> T {
         guard let window else { return try body() }
         def_prog_mode()
         curs_set(1)
         endwin()
         TerminalRestore.disarm()
+        TerminalRestore.passInterruptsThrough()
         defer {
             // Armed first: a signal from here on finds curses' modes to undo (a second endwin
             // while already ended is harmless).
