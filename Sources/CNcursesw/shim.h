@@ -141,15 +141,15 @@ static inline int opsdesk_install_handler(int sig, void (*handler)(int)) {
     return sigaction(sig, &sa, NULL);
 }
 
-/// Puts back the default action for `sig`.
-static inline int opsdesk_default_handler(int sig) {
+/// Installs `handler` for `sig`, kept across deliveries, restarting interrupted calls. Unlike
+/// SIG_IGN, a caught signal reverts to its default in a program we exec (the editor).
+static inline int opsdesk_install_quiet_handler(int sig, void (*handler)(int)) {
     struct sigaction sa;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sa.sa_handler = SIG_DFL;
+    sa.sa_flags = SA_RESTART;
+    sa.sa_handler = handler;
     return sigaction(sig, &sa, NULL);
 }
-
 
 // ---- stdio and terminfo -------------------------------------------------------------------
 static inline FILE *opsdesk_stdout(void) { return stdout; }

@@ -238,9 +238,9 @@ public final class CursesScreen: Backend {
                 foreground: ColorDegrade.cursesNumber(style.foreground, colors: colorCount),
                 background: ColorDegrade.cursesNumber(style.background, colors: colorCount))
             pair = pairs.pair(for: key) { number, fg, bg in init_extended_pair(number, fg, bg) == OK }
-        } else if style.foreground != .default || style.background != .default, style.attributes.isEmpty {
-            // No colour at all: keep coloured highlights (selections, badges) visible.
-            if style.background != .default { attrs |= opsdesk_WA_REVERSE() }
+        } else if style.background != .default {
+            // No colour at all: a coloured background (header, selection, badge) shows reversed.
+            attrs |= opsdesk_WA_REVERSE()
         }
         return (attrs, pair)
     }
@@ -383,12 +383,14 @@ public final class CursesScreen: Backend {
 
     /// Leaves curses (normal screen, shell tty modes) while `body` runs — for `$EDITOR`, a
     /// pager, a shell — then takes the terminal back and repaints fully on the next `present`.
+    /// Meanwhile SIGINT and SIGQUIT (Ctrl-C, Ctrl-\ typed in the editor) do not end OpsDesk.
     public func suspend<T>(_ body: () throws -> T) rethrows -> T {
         guard let window else { return try body() }
         def_prog_mode()
         curs_set(1)
         endwin()
         TerminalRestore.disarm()
+        TerminalRestore.passInterruptsThrough()
         defer {
             // Armed first: a signal from here on finds curses' modes to undo (a second endwin
             // while already ended is harmless).

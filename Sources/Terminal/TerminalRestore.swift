@@ -40,14 +40,20 @@ enum TerminalRestore {
         }
     }
 
+    /// While suspended for a program that owns the terminal (`$EDITOR`), Ctrl-C and Ctrl-\\ are
+    /// for it: like system(3), we let SIGINT and SIGQUIT pass us by until `arm` again. (A
+    /// handler, not SIG_IGN, so the program itself gets the default actions.)
+    static func passInterruptsThrough() {
+        _ = opsdesk_install_quiet_handler(SIGINT, ignoreWhileSuspended)
+        _ = opsdesk_install_quiet_handler(SIGQUIT, ignoreWhileSuspended)
+    }
+
     /// Called when curses was left on purpose (stop, suspend): nothing to restore any more;
     /// stderr is the terminal again, with what was written meanwhile.
     static func disarm() {
         restoreState.pointee.active = 0
         releaseStderr()
     }
-
-    static var isArmed: Bool { restoreState.pointee.active != 0 }
 }
 
 /// Plain values only, no references: read from signal handlers.
@@ -92,6 +98,8 @@ private func restoreOnSignal(_ signal: Int32) {
     restoreTerminal()
     opsdesk_reraise_default(signal)
 }
+
+private func ignoreWhileSuspended(_ signal: Int32) {}
 
 private func restoreAtExit() {
     restoreTerminal()

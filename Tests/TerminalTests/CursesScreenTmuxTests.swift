@@ -132,6 +132,22 @@ struct CursesScreenTmuxTests {
         #expect(tmux.waitFor { $0.contains("Fatal error") && $0.contains("driver crash on purpose") })
     }
 
+    @Test func anInterruptWhileSuspendedIsLeftToTheEditor() throws {
+        let tmux = try TmuxSession(width: 80, height: 24)
+        defer { tmux.close() }
+        try #require(tmux.waitFor { $0.contains("DRIVER 80x24") })
+        let pid = try #require(Int32(tmux.file("pid")))
+        tmux.send(["S"])
+        try #require(tmux.waitFor { $0.contains("SUSPENDED IN PROCESS") })
+        kill(pid, SIGINT)
+        kill(pid, SIGQUIT)
+        try #require(tmux.waitFor { $0.contains("DRIVER 80x24") })
+        #expect(kill(pid, 0) == 0, "the driver survived")
+        tmux.send(["q"])
+        try #require(tmux.waitForExit())
+        #expect(tmux.file("rc") == "rc=0")
+    }
+
     @Test func aTerminalThatCannotAddressTheCursorIsRefusedCleanly() throws {
         let tmux = try TmuxSession(width: 80, height: 24, term: "dumb")
         defer { tmux.close() }
@@ -215,6 +231,15 @@ struct CursesScreenTmuxTests {
                 }
                 if event == .key(.char("x")) {
                     fatalError("driver crash on purpose")
+                }
+                if event == .key(.char("S")) {
+                    // In-process body: a Ctrl-C meant for the "editor" must not end us.
+                    screen.suspend {
+                        _ = "SUSPENDED IN PROCESS\n".withCString { write(STDOUT_FILENO, $0, strlen($0)) }
+                        var pause = timespec(tv_sec: 1, tv_nsec: 0), left = timespec()
+                        while nanosleep(&pause, &left) != 0 { pause = left }
+                    }
+                    continue
                 }
                 if event == .key(.char("s")) {
                     screen.suspend { _ = system("echo SUSPENDED; sleep 0.5") }
