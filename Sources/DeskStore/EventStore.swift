@@ -312,10 +312,15 @@ public final class EventStore: @unchecked Sendable {
             if case .syncFailed = e { writeDisabled = e.description }
             throw e
         }
-        let snapshot = stateLock.withLock { current }
-        let events = try build(snapshot)
-        guard !events.isEmpty else { throw StoreError.emptyTransaction }
-        try snapshot.validate(events)
+        // The view is handed to `build` in its own scope so that no copy of it is alive when
+        // the new events are applied (a live copy would make the fold copy every record).
+        let events: [Event] = try {
+            let now = stateLock.withLock { current }
+            let events = try build(now)
+            guard !events.isEmpty else { throw StoreError.emptyTransaction }
+            try now.validate(events)
+            return events
+        }()
         let payload = EventCoding.encode(transaction: events)
         guard payload.count <= StoreFormat.maxPayload else {
             throw StoreError.transactionTooLarge(bytes: payload.count, limit: StoreFormat.maxPayload)

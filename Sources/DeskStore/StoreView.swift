@@ -88,8 +88,7 @@ public struct StoreView: Sendable {
     /// The ids of one kind's records, in `RecordID` order, without decoding their bodies.
     public func recordIDs(of kind: RecordKind) -> [RecordID] {
         var ids = snapshot?.ids(of: kind) ?? []
-        let base = Set(ids)
-        for id in overlay.keys where id.kind == kind && !base.contains(id) { ids.append(id) }
+        for id in overlay.keys where id.kind == kind && snapshot?.contains(id) != true { ids.append(id) }
         ids.sort()
         return ids
     }
@@ -107,20 +106,6 @@ public struct StoreView: Sendable {
     func entry(_ id: RecordID) -> RecordEntry? {
         if let e = overlay[id] { return e }
         return snapshot?.entry(id)
-    }
-
-    /// Every record's entry, sorted by the snapshot's key order (for writing a snapshot).
-    func allEntries() -> [RecordEntry] {
-        var out: [RecordEntry] = []
-        out.reserveCapacity(recordCount)
-        if let s = snapshot {
-            for i in 0..<s.count {
-                let id = s.id(at: i)
-                if let e = overlay[id] { out.append(e) } else if let e = s.entry(at: i) { out.append(e) }
-            }
-        }
-        for (id, e) in overlay where snapshot?.contains(id) != true { out.append(e) }
-        return out
     }
 
     /// Refuses events built on stale versions; checks events of one transaction in order.
