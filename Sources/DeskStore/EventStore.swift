@@ -280,7 +280,7 @@ public final class EventStore: @unchecked Sendable {
         return events
     }
 
-    private func segmentHandle(_ number: UInt32) throws -> Segment {
+    func segmentHandle(_ number: UInt32) throws -> Segment {
         if let s = stateLock.withLock({ segmentCache[number] }) { return s }
         let s = try Segment(directory: path, number: number, writable: false)
         stateLock.withLock { segmentCache[number] = s }
@@ -567,6 +567,7 @@ public final class EventStore: @unchecked Sendable {
                                           frameEnd: c.lastFrameStart == nil ? start.offset : c.lastFrameEnd,
                                           frameHash: c.lastFrameHash))
         }
+        Self.removeAbandonedTemporaries(in: path)
         let bytes = SnapshotWriter.build(view, anchor: anchor)
         let final = path + "/" + SnapshotFormat.fileName
         let temp = path + "/.snapshot.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -589,6 +590,16 @@ public final class EventStore: @unchecked Sendable {
         }
         return CompactReport(records: view.recordCount, lastSequence: anchor.sequence, bytes: bytes.count,
                              seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Temporary files of processes that died while writing them (`.…tmp-PID…`).
+    static func removeAbandonedTemporaries(in path: String) {
+        for name in (try? Posix.list(path)) ?? [] where name.hasPrefix(".") {
+            guard let range = name.range(of: ".tmp-") else { continue }
+            let pidText = name[range.upperBound...].prefix { $0.isNumber }
+            guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(path + "/" + name)
+        }
     }
 
     // Internal accessors for maintenance.

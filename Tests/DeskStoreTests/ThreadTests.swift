@@ -65,3 +65,29 @@ final class Tally: @unchecked Sendable {
     var failures: [String] { lock.withLock { errors } }
     func values(of id: RecordID) -> [FieldValue] { lock.withLock { appliedValues[id] ?? [] } }
 }
+
+@Suite struct ReadingTests {
+    @Test func transactionsAfterASequenceAreReadBackInOrderAcrossSegments() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"), segmentLimit: 350)
+        for n in 1...15 { try store.commit { _ in [created(inc(n))] } }
+        #expect(try EventStore.segmentNumbers(in: dir.sub("s")).count > 2)
+        let all = try store.transactions(after: 0)
+        #expect(all.map(\.sequence) == Array(1...15))
+        #expect(all.map { $0.events[0].record } == (1...15).map(inc))
+        #expect(try store.transactions(after: 9).map(\.sequence) == Array(10...15))
+        #expect(try store.transactions(after: 3, limit: 2).map(\.sequence) == [4, 5])
+        #expect(try store.transactions(after: 15).isEmpty)
+    }
+
+    @Test func compactRemovesTemporariesOfDeadProcessesOnly() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"))
+        let dead = dir.sub("s/.snapshot.tmp-999999-1"), alive = dir.sub("s/.snapshot.tmp-1-1")
+        writeBytes([1, 2, 3], to: dead)
+        writeBytes([1, 2, 3], to: alive)   // pid 1 is always alive
+        try store.compact()
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: alive))
+    }
+}
