@@ -83,6 +83,15 @@ final class Tally: @unchecked Sendable {
         #expect(try store.transactions(after: 15).isEmpty)
     }
 
+    @Test func aViewCanBeFoldedInMemoryForTestsOfOtherModules() {
+        let view = StoreView(transactions: [[created(inc(1))], [updated(inc(1), base: 1, .text("Closed")), created(inc(2))]])
+        #expect(view.lastSequence == 2)
+        #expect(view.record(inc(1))?.version == 2)
+        #expect(view.record(inc(1))?["state"] == .text("Closed"))
+        #expect(view.recordIDs(of: .incident) == [inc(1), inc(2)])
+        #expect(StoreView().recordCount == 0)
+    }
+
     @Test func compactRemovesTemporariesOfDeadProcessesOnly() throws {
         let dir = TempDir()
         let store = try EventStore.create(at: dir.sub("s"))
