@@ -418,7 +418,12 @@ public final class EventStore: @unchecked Sendable {
         let token = FollowToken()
         let id: UInt64 = stateLock.withLock {
             nextListener += 1
-            listeners[nextListener] = { events in onChange(events); token.signal() }
+            // Weak: dropping the token stops following (its deinit cancels).
+            listeners[nextListener] = { [weak token] events in
+                guard let token, !token.isCancelled else { return }
+                onChange(events)
+                token.signal()
+            }
             return nextListener
         }
         token.start(store: self, listener: id)
