@@ -74,6 +74,14 @@ final class Segment: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+
+    /// Whether the file this descriptor reads is still the one at `path` (repair moves
+    /// segments to quarantine/; appending to a moved file would lose transactions).
+    var isStillInPlace: Bool {
+        var open = stat(), named = stat()
+        guard fstat(fd, &open) == 0, stat(path, &named) == 0 else { return false }
+        return open.st_ino == named.st_ino && open.st_dev == named.st_dev
+    }
 }
 
 /// The store's position in the log: everything before it has been applied to the view.
@@ -458,6 +466,14 @@ public final class EventStore: @unchecked Sendable {
             let segment = cursor.segment
             let size = try Posix.size(segment.fd, path: segment.path)
             var stop: (offset: Int64, why: Frame.Invalid)? = nil
+            if asWriter && !segment.isStillInPlace {
+                throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: 0)
+            }
+            if size < cursor.validEnd {
+                // Only `repair` shortens a log below whole frames: what this process holds is
+                // no longer the log. Writing here would leave a hole; reopen instead.
+                throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: Int(size))
+            }
             // Read in windows: memory stays bounded whatever the file's size (a window always
             // holds a whole frame, as it is larger than the largest frame).
             var base = cursor.validEnd
