@@ -1,0 +1,69 @@
+import Foundation
+import Terminal
+
+/// A message kept for the Messages view.
+public struct LoggedMessage: Hashable, Sendable {
+    public var time: String
+    public var line: MessageLine
+    public init(time: String, line: MessageLine) {
+        self.time = time
+        self.line = line
+    }
+}
+
+/// What panes may read: the session facts, the key map in force, the message log.
+public struct PaneContext: Sendable {
+    public var info: SessionInfo
+    public var keyMap: KeyMap
+    public var messages: [LoggedMessage]
+}
+
+/// What an action asks for beyond the pane's own state. The app state handles the first
+/// group itself; the shell carries out the rest (terminal, clipboard, files).
+public enum Effect: Hashable, Sendable {
+    case notice(String)
+    case error(String)
+    case clearMessages
+    case showView(String)
+    // Carried out by the shell:
+    case quit(status: Int32)
+    case copy(String)
+    case editConfig
+    case rescanStore
+    case loadTheme(String)
+    case redraw
+    case bell
+}
+
+/// A view of the console: state, a pure `render`, and key bindings declared once.
+///
+/// To add one: give it a `KeyScope` case and `Action` cases for its keys, declare its
+/// `bindings`, add them to `DeclaredBindings.all`, add a `view.NAME` action and binding if it
+/// gets a digit, and list the pane in `AppState.init`.
+public protocol Pane: Sendable {
+    /// The name `:view NAME` takes.
+    var name: String { get }
+    /// The title the header shows.
+    var title: String { get }
+    /// The scope of this pane's own bindings.
+    var scope: KeyScope { get }
+    /// The pane's list, when it has one: list keys (`j`/`k`, `/`, `y`…) then work on it.
+    var table: TableState? { get set }
+    /// Text shown when the list is empty.
+    var emptyText: String { get }
+    /// Rebuilds what the pane shows from the context (called after each batch of messages).
+    mutating func sync(_ context: PaneContext)
+    /// Does one of this pane's own actions.
+    mutating func perform(_ action: Action, context: PaneContext) -> [Effect]
+    /// Draws the pane into `rect`; returns where the cursor goes, if anywhere.
+    func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)?
+}
+
+extension Pane {
+    public var emptyText: String { "Nothing to show." }
+    public mutating func perform(_ action: Action, context: PaneContext) -> [Effect] { [] }
+    public func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)? {
+        table?.render(into: &canvas, rect: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: rect.height),
+                      theme: theme, emptyText: emptyText)
+    }
+}
