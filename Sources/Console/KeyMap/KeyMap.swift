@@ -79,7 +79,7 @@ public struct KeyMap: Sendable {
     }
 
     private static func scopeWords(_ a: KeyScope, _ b: KeyScope) -> String {
-        a == b ? "both in \(a.title.lowercased())" : "\(a.title.lowercased()) and \(b.title.lowercased())"
+        a == b ? a.title.lowercased() : "\(a.title.lowercased()) and \(b.title.lowercased())"
     }
 
     /// Scopes whose keys must differ: the same scope, anything with `global`, and the list
