@@ -39,11 +39,11 @@ public struct AppState: Sendable {
 
     public var pane: any Pane { panes[current] }
 
-    public var context: PaneContext { PaneContext(info: info, keyMap: keyMap, messages: messageLog) }
+    public var context: PaneContext { PaneContext(info: info, keyMap: keyMap, messages: messageLog, bodyHeight: bodyHeight) }
 
     /// Key scopes in force, most specific first.
     public var scopes: [KeyScope] {
-        [pane.scope] + (pane.table != nil ? [.list] : []) + [.global]
+        [pane.scope] + (pane.table != nil || pane.ownsListKeys ? [.list] : []) + [.global]
     }
 
     public var viewNames: [String] { panes.map(\.name) }
@@ -116,6 +116,8 @@ public struct AppState: Sendable {
         }
         if commandActive { return handleCommandKey(key) }
         if help != nil { return handleHelpKey(key) }
+        let ctx = context
+        if let taken = panes[current].capture(key, context: ctx) { return taken }
         if panes[current].table?.filtering == true {
             switch key {
             case .enter, .tab: panes[current].table?.filtering = false
@@ -167,6 +169,15 @@ public struct AppState: Sendable {
             case .help: help = HelpOverlay(); return []
             case .quit: return [.quit(status: 0)]
             case let .theme(name): return [.loadTheme(name)]
+            case let .pane(name, argument):
+                // A pane's own command: run by the pane that declares it, which comes to the front.
+                guard let i = panes.firstIndex(where: { $0.scope == CommandSpec.scope(of: name) }) else {
+                    return [.error(":\(name) needs a view that is not open")]
+                }
+                current = i
+                help = nil
+                let ctx = context
+                return panes[i].run(command: name, argument: argument, context: ctx)
             }
         }
     }
@@ -194,6 +205,10 @@ public struct AppState: Sendable {
         if !confirmed, let binding = keyMap.binding(for: action), binding.dangerous {
             confirm = ConfirmDialog(title: "Are you sure?", question: binding.description + "?", action: action)
             return []
+        }
+        if panes[current].ownsListKeys, panes[current].table == nil, KeyMap.listActions.contains(action) {
+            let ctx = context
+            return panes[current].perform(action, context: ctx)
         }
         let page = max(1, (panes[current].table?.pageSize(height: bodyHeight) ?? 1) - 1)
         switch action {

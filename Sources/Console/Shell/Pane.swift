@@ -16,6 +16,8 @@ public struct PaneContext: Sendable {
     public var info: SessionInfo
     public var keyMap: KeyMap
     public var messages: [LoggedMessage]
+    /// Lines the pane's area has (for page keys and scrolling of panes that own their rows).
+    public var bodyHeight: Int = 21
 }
 
 /// What an action asks for beyond the pane's own state. The app state handles the first
@@ -57,6 +59,24 @@ public protocol Pane: Sendable {
     mutating func perform(_ action: Action, context: PaneContext) -> [Effect]
     /// Draws the pane into `rect`; returns where the cursor goes, if anywhere.
     func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)?
+
+    // Hooks for a pane that keeps its own rows and modal input (the incident queue).
+    /// True when the pane does the list keys (`j`/`k`, `/`, `y`…) itself instead of a `TableState`.
+    var ownsListKeys: Bool { get }
+    /// Offered every key first; the pane takes it (returns effects) while it is modal — a form,
+    /// a picker, its own filter line — or returns nil to let the key map have it.
+    mutating func capture(_ key: Key, context: PaneContext) -> [Effect]?
+    /// Footer hints that replace the key map's while the pane is modal.
+    var modalHints: [(key: String, label: String)]? { get }
+    /// Runs one of the pane's own `:` commands (declared in `CommandSpec.all`).
+    mutating func run(command: String, argument: String, context: PaneContext) -> [Effect]
+}
+
+extension Pane {
+    public var ownsListKeys: Bool { false }
+    public mutating func capture(_ key: Key, context: PaneContext) -> [Effect]? { nil }
+    public var modalHints: [(key: String, label: String)]? { nil }
+    public mutating func run(command: String, argument: String, context: PaneContext) -> [Effect] { [] }
 }
 
 extension Pane {

@@ -97,7 +97,7 @@ public final class Shell {
         }
         if screen.size != state.size { effects += state.handle(.resize(screen.size)) }
         if n > 0, fds[1].revents != 0 {
-            for message in mailbox.drain() { receive(message) }
+            for message in mailbox.drain() { effects += receive(message) }
         }
         state.clock = services.clock()
         for effect in effects {
@@ -108,13 +108,16 @@ public final class Shell {
         return nil
     }
 
-    func receive(_ message: ShellMessage) {
+    @discardableResult
+    func receive(_ message: ShellMessage) -> [Effect] {
         switch message {
         case let .notice(text): state.say(text, kind: .notice)
         case let .error(text): state.say(text, kind: .error)
         case let .store(overview): state.info.store = overview
         case let .update(change): change(&state)
+        case let .act(change): return change(&state)
         }
+        return []
     }
 
     func draw() {
