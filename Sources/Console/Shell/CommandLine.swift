@@ -34,7 +34,7 @@ public struct CommandSpec: Hashable, Sendable {
     public static let all: [CommandSpec] = shell + IncidentQueuePane.commands
 
     /// The pane whose command `name` is (nil for the shell's own).
-    static func scope(of name: String) -> KeyScope? { spec(named: name)?.scope }
+    static func scope(of name: String) -> KeyScope? { CommandLineState.spec(named: name)?.scope }
 
     static let shell: [CommandSpec] = [
         CommandSpec(name: "view", aliases: [], argument: .view, summary: "Switch to a view by name"),

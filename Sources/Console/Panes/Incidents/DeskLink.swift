@@ -3,69 +3,64 @@ import ITSM
 import Synchronization
 
 /// The store side of the incident pane: every call that may touch the disk (commits, loading
-/// a record, catching up with other processes) runs here, on its own serial queue and watcher
-/// thread, and comes back to the UI thread as a plain value through the shell's mailbox.
+/// a record, following other processes) runs here, on a serial work queue or the desk's
+/// follower thread, and comes back to the UI thread as a plain value through the shell's
+/// mailbox (whose descriptor the UI loop polls).
 public final class DeskLink: Sendable {
     public let client: any IncidentDeskClient
     private let work = DispatchQueue(label: "opsdesk.incidents.desk")
     private let mailbox = Mutex<Mailbox?>(nil)
-    private let watching = Mutex(false)
-    private let stop = Atomic<Bool>(false)
-    /// Commits of our own still running: the pane shows "working…".
-    private let inFlight = Atomic<Int>(0)
+    /// The newest snapshot not yet taken by the UI thread: a burst of commits becomes one
+    /// redraw with the latest rows.
+    private let latest = Mutex<QueueSnapshot?>(nil)
 
     public init(client: any IncidentDeskClient) {
         self.client = client
     }
 
-    deinit { stop.store(true, ordering: .relaxed) }
-
-    /// Where results go; also starts following other processes' commits.
+    /// Where results go; starts following the desk and loads the first snapshot.
     public func attach(_ mailbox: Mailbox) {
         self.mailbox.withLock { $0 = mailbox }
-        let start = watching.withLock { started -> Bool in
-            defer { started = true }
-            return !started
-        }
-        if start { startWatching() }
+        client.follow { [weak self] in self?.changed() }
+        work.async { [weak self] in self?.changed() }
     }
-
-    public func detach() {
-        stop.store(true, ordering: .relaxed)
-        mailbox.withLock { $0 = nil }
-    }
-
-    var busy: Bool { inFlight.load(ordering: .relaxed) > 0 }
 
     private func post(_ change: @escaping @Sendable (inout IncidentQueuePane) -> [Effect]) {
         mailbox.withLock { $0 }?.post(.act { state in state.updateIncidentQueue(change) })
     }
 
-    /// Commits `commands` one after another; stops at the first refusal and reports it in
-    /// the store's words. `done` is the notice when all went through.
+    /// The desk moved: hand the UI thread the newest snapshot (once per burst).
+    private func changed() {
+        let snapshot: QueueSnapshot
+        do { snapshot = try client.snapshot() } catch {
+            let text = "\(error)"
+            post { _ in [.error("Could not read the desk: \(text)")] }
+            return
+        }
+        let wasWaiting = latest.withLock { slot -> Bool in
+            defer { slot = snapshot }
+            return slot != nil
+        }
+        if wasWaiting { return }
+        post { [weak self] pane in
+            guard let newest = self?.latest.withLock({ slot -> QueueSnapshot? in
+                defer { slot = nil }
+                return slot
+            }) else { return [] }
+            return pane.receive(newest)
+        }
+    }
+
+    /// Commits `commands` as one transaction; reports the store's refusal in its own words,
+    /// or `done`.
     func submit(_ commands: [Command], done: String) {
-        inFlight.add(1, ordering: .relaxed)
-        work.async { [client] in
-            var failure: String?
-            var committed = 0
-            for command in commands {
-                do {
-                    try client.perform(command)
-                    committed += 1
-                } catch {
-                    failure = "\(error)"
-                    break
-                }
-            }
-            let snapshot = client.snapshot()
-            self.inFlight.subtract(1, ordering: .relaxed)
-            let total = commands.count
-            self.post { pane in
-                pane.receive(snapshot)
-                if let failure {
-                    let prefix = total > 1 ? "\(committed) of \(total) done; then: " : ""
-                    return [.error(prefix + failure)]
-                }
+        work.async { [weak self, client] in
+            let failure: String?
+            do { try client.perform(commands); failure = nil } catch { failure = "\(error)" }
+            self?.changed()
+            self?.post { pane in
+                pane.busy = max(0, pane.busy - 1)
+                if let failure { return [.error(failure)] }
                 pane.marks = []
                 return [.notice(done)]
             }
@@ -74,55 +69,19 @@ public final class DeskLink: Sendable {
 
     /// Loads `id` in full for the detail split.
     func loadDetail(_ id: RecordID) {
-        work.async { [client] in
+        work.async { [weak self, client] in
             let result: Result<IncidentDetail?, any Error> = Result { try client.detail(of: id) }
-            let detail = try? result.get()
-            let message = (try? result.get()) == nil ? result.failureText : nil
-            self.post { pane in
-                pane.detailLoaded(id, detail ?? nil)
-                return message.map { [.error("Could not load \(id): \($0)")] } ?? []
-            }
-        }
-    }
-
-    /// Takes a fresh snapshot (after opening, or when asked).
-    func refresh() {
-        work.async { [client] in
-            let snapshot = client.snapshot()
-            self.post { pane in pane.receive(snapshot) }
-        }
-    }
-
-    /// A thread that waits on the store's wake-up descriptor (or ticks every 100 ms without
-    /// one), catches up, and hands the new snapshot over.
-    private func startWatching() {
-        let thread = Thread { [self] in
-            let fd = client.wakeDescriptor
-            while !stop.load(ordering: .relaxed) {
-                if let fd {
-                    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                    _ = poll(&p, 1, 200)
-                } else {
-                    usleep(100_000)
-                }
-                if stop.load(ordering: .relaxed) { break }
-                // Catching up runs on the work queue, so it never races our own commits.
-                let changed = work.sync { client.catchUp() }
-                if changed {
-                    let snapshot = work.sync { client.snapshot() }
-                    post { pane in pane.receive(snapshot) }
+            self?.post { pane in
+                switch result {
+                case let .success(detail):
+                    pane.detailLoaded(id, detail)
+                    return []
+                case let .failure(error):
+                    pane.detailLoaded(id, nil)
+                    return [.error("Could not load \(id): \(error)")]
                 }
             }
         }
-        thread.name = "opsdesk.incidents.watch"
-        thread.start()
-    }
-}
-
-extension Result {
-    var failureText: String? {
-        if case let .failure(error) = self { return "\(error)" }
-        return nil
     }
 }
 
@@ -130,11 +89,8 @@ extension AppState {
     /// Runs `change` on the incident queue pane, if the console has one.
     mutating func updateIncidentQueue(_ change: (inout IncidentQueuePane) -> [Effect]) -> [Effect] {
         guard let i = panes.firstIndex(where: { $0 is IncidentQueuePane }), var pane = panes[i] as? IncidentQueuePane else { return [] }
-        let ctx = context
-        var effects = change(&pane)
-        pane.sync(ctx)
+        let effects = change(&pane)
         panes[i] = pane
-        effects = apply(effects)
-        return effects
+        return apply(effects)
     }
 }

@@ -193,6 +193,7 @@ extension IncidentQueuePane {
             outbox.append(commands)
             return [.notice(done)]
         }
+        busy += 1
         link.submit(commands, done: done)
         return []
     }
@@ -246,7 +247,7 @@ extension IncidentQueuePane {
                 if new.title.isEmpty { form.focus = .title; modal = .form(form); return [.error("A new incident needs a title")] }
                 if new.caller.isEmpty { form.focus = .caller; modal = .form(form); return [.error("A new incident needs a caller")] }
                 modal = nil
-                return send([.openIncident(new)], done: "Opened “\(new.title)” (\(new.priority))")
+                return send([.openIncident(new)], done: "Opened “\(new.title)” (\(form.priority))")
             default:
                 if var input = form.focusedInput {
                     input.handle(key)

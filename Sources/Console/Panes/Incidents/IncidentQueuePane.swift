@@ -111,6 +111,8 @@ public struct IncidentQueuePane: Pane {
     /// P1s in my groups already seen, so only new ones ring.
     private var seenP1: Set<RecordID>?
     private var lastQueueMinute: Int = -1
+    /// Commits handed to the store and not yet answered.
+    public internal(set) var busy = 0
     /// Commands handed over without a link (tests read them here).
     public internal(set) var outbox: [[Command]] = []
 

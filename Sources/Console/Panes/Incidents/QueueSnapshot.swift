@@ -72,15 +72,14 @@ public struct IncidentDetail: Hashable, Sendable {
 public protocol IncidentDeskClient: AnyObject, Sendable {
     /// The Unix user acting.
     var user: String { get }
-    /// The desk as it is now (after catching up with other processes' commits).
-    func snapshot() -> QueueSnapshot
-    /// Decides and commits one command; the error's description is the store's own words
-    /// (a refusal, or a stale edit naming who changed what).
-    func perform(_ command: Command) throws
+    /// The desk as it is now.
+    func snapshot() throws -> QueueSnapshot
+    /// Decides and commits `commands` as one transaction (all or nothing); the error's
+    /// description is the store's own words (a refusal, or a stale edit naming who changed what).
+    func perform(_ commands: [Command]) throws
     /// The incident in full, with its history; nil when there is no such incident.
     func detail(of id: RecordID) throws -> IncidentDetail?
-    /// Readable when other processes have committed (nil: no such descriptor; poll instead).
-    var wakeDescriptor: Int32? { get }
-    /// Catches up with the store; true when anything changed.
-    func catchUp() -> Bool
+    /// Calls `onChange` (on any thread) whenever the desk changed — other processes' commits
+    /// included — until the client goes away.
+    func follow(_ onChange: @escaping @Sendable () -> Void)
 }
