@@ -234,16 +234,8 @@ public final class Desk: @unchecked Sendable {
         try sync(to: view)
         let (rows, sequence) = lock.withLock { (table.allPacked(), tableSequence) }
         let bytes = RowImage.build(rows, anchorSequence: sequence, logSalt: frames.logSalt())
+        try RowImage.writeFile(bytes, store: store)
         let final = store.path + "/" + RowImage.fileName
-        let temp = store.path + "/.\(RowImage.fileName).tmp-\(getpid())"
-        let fd = try Posix.createFile(temp)
-        do {
-            defer { close(fd) }
-            do { try store.io.writeAll(fd, bytes, at: 0) } catch { unlink(temp); throw StoreError.writeFailed(file: RowImage.fileName, errno: error.errno) }
-            do { try store.io.fullSync(fd) } catch { unlink(temp); throw StoreError.syncFailed(file: RowImage.fileName, errno: error.errno) }
-        }
-        do { try store.io.rename(temp, final) } catch { unlink(temp); throw StoreError.writeFailed(file: RowImage.fileName, errno: error.errno) }
-        try Posix.syncDirectory(store.path, io: store.io)
         // Switch to the mapped copy: its pages are shared with every other process.
         if let image = RowImage.map(path: final), image.anchorSequence == sequence {
             lock.withLock {
