@@ -222,6 +222,7 @@ public struct AppState: Sendable {
         case .viewAbout: return [.showView("about")]
         case .viewKeys: return [.showView("keys")]
         case .viewMessages: return [.showView("messages")]
+        case .viewIncidents: return [.showView("incidents")]
         case .cursorUp: panes[current].table?.move(by: -1)
         case .cursorDown: panes[current].table?.move(by: 1)
         case .cursorTop: panes[current].table?.moveToTop()

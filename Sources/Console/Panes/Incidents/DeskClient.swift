@@ -20,8 +20,8 @@ public final class DeskClient: IncidentDeskClient {
         return QueueSnapshot(table: s.incidents, directory: s.directory, generation: s.lastSequence)
     }
 
-    public func perform(_ commands: [Command]) throws {
-        try desk.perform(commands)
+    public func perform(_ commands: [Command], expecting: [RecordID: UInt64]) throws {
+        try desk.perform(commands, expecting: expecting)
     }
 
     public func detail(of id: RecordID) throws -> IncidentDetail? {

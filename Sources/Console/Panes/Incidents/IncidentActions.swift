@@ -179,22 +179,27 @@ extension IncidentQueuePane {
     /// several.
     mutating func commit(_ commands: [Command], done: String, verb: String) -> [Effect] {
         let ids = Set(commands.compactMap(\.incidentID))
+        // The versions on screen: if someone changed an incident since, the store says who.
+        var expecting: [RecordID: UInt64] = [:]
+        if let table = snapshot?.table {
+            for id in ids { if let row = table.row(id) { expecting[id] = row.version } }
+        }
         if ids.count > 1 {
             let list = Self.describe(ids.sorted(), listing: true)
             modal = .confirm(BatchConfirm(dialog: ConfirmDialog(title: "\(ids.count) incidents", question: "\(verb) \(list)?", action: .incidentTake),
-                                          commands: commands, done: done))
+                                          commands: commands, expecting: expecting, done: done))
             return []
         }
-        return send(commands, done: done)
+        return send(commands, expecting: expecting, done: done)
     }
 
-    mutating func send(_ commands: [Command], done: String) -> [Effect] {
+    mutating func send(_ commands: [Command], expecting: [RecordID: UInt64] = [:], done: String) -> [Effect] {
         guard let link else {
             outbox.append(commands)
             return [.notice(done)]
         }
         busy += 1
-        link.submit(commands, done: done)
+        link.submit(commands, expecting: expecting, done: done)
         return []
     }
 
@@ -229,7 +234,7 @@ extension IncidentQueuePane {
             modal = .picker(m)
         case let .confirm(batch):
             switch ConfirmDialog.answer(key) {
-            case .yes: modal = nil; return send(batch.commands, done: batch.done)
+            case .yes: modal = nil; return send(batch.commands, expecting: batch.expecting, done: batch.done)
             case .no: modal = nil; return [.notice("Cancelled.")]
             case .undecided: break
             }

@@ -51,6 +51,8 @@ struct PickerModal: Hashable, Sendable {
 struct BatchConfirm: Hashable, Sendable {
     var dialog: ConfirmDialog
     var commands: [Command]
+    /// The versions the agent saw (a stale edit is refused).
+    var expecting: [RecordID: UInt64]
     /// The notice when the batch is done, e.g. "Took 3 incidents".
     var done: String
 }

@@ -23,7 +23,7 @@ public struct IncidentQueuePane: Pane {
         Binding(.incidentUnmarkAll, ["u"], "unmark", "Unmark every row", scope: .incidents, inFooter: false),
         Binding(.incidentNew, ["n"], "new", "Open a new incident (form; Tab between fields)", scope: .incidents),
         Binding(.incidentTake, ["t"], "take", "Take the incident: assign it to yourself", scope: .incidents),
-        Binding(.incidentAssign, ["a"], "assign", "Assign to a group and an agent (pickers)", scope: .incidents),
+        Binding(.incidentAssign, ["a"], "assign", "Assign to a group and an agent (pickers)", scope: .incidents, inFooter: false),
         Binding(.incidentState, ["s"], "state", "Change the state (with a reason where one is needed)", scope: .incidents),
         Binding(.incidentImpact, ["i"], "impact", "Set impact and urgency (shows the priority it gives)", scope: .incidents, inFooter: false),
         Binding(.incidentNote, ["w"], "note", "Add a work note (internal)", scope: .incidents),
@@ -286,7 +286,13 @@ public struct IncidentQueuePane: Pane {
         }
     }
 
-    public var emptyText: String { "No incidents in this queue — press n to create one" }
+    public var emptyText: String { Self.emptyText(KeyMap()) }
+
+    /// The empty queue's sentence, naming the key in force for a new incident.
+    static func emptyText(_ map: KeyMap) -> String {
+        let key = map.binding(for: .incidentNew)?.keys.first.map(KeyName.display) ?? ":new"
+        return "No incidents in this queue — press \(key) to create one"
+    }
 
     public var modalHints: [(key: String, label: String)]? {
         switch modal {

@@ -27,7 +27,7 @@ enum IncidentQueueRender {
                 detailRect = Rect(x: rect.x, y: rect.y + th, width: rect.width, height: rect.height - th)
             }
         }
-        var cursor = drawTable(pane, rect: tableRect, theme: theme, into: &canvas)
+        var cursor = drawTable(pane, rect: tableRect, theme: theme, keyMap: context.keyMap, into: &canvas)
         if let detailRect, detailRect.height > 2 {
             IncidentDetailRender.draw(pane, rect: detailRect, theme: theme, into: &canvas)
         }
@@ -58,7 +58,6 @@ enum IncidentQueueRender {
         let rightWidth = right.reduce(0) { $0 + TextLayout.width(of: $1.0) }
         var cursor: (x: Int, y: Int)?
         if pane.filtering || !pane.filter.isEmpty {
-            x += 1
             canvas.draw("/", x: x, y: y, style: theme.style(.accent))
             let inputWidth = max(4, min(30, rect.maxX - x - 2 - min(rightWidth, 20)))
             let cx = pane.filter.render(into: &canvas, x: x + 1, y: y, width: inputWidth, style: theme.style(pane.filtering ? .input : .text))
@@ -75,7 +74,7 @@ enum IncidentQueueRender {
         return cursor
     }
 
-    static func drawTable(_ pane: IncidentQueuePane, rect: Rect, theme: Theme, into canvas: inout Canvas) -> (x: Int, y: Int)? {
+    static func drawTable(_ pane: IncidentQueuePane, rect: Rect, theme: Theme, keyMap: KeyMap, into canvas: inout Canvas) -> (x: Int, y: Int)? {
         let cursor = drawRule(pane, rect: rect, theme: theme, into: &canvas)
         guard rect.height > 1, let snapshot = pane.snapshot else { return cursor }
         let table = snapshot.table
@@ -95,7 +94,7 @@ enum IncidentQueueRender {
         let page = rect.maxY - top
         guard page > 0 else { return cursor }
         if pane.rows.isEmpty {
-            let text = pane.filter.isEmpty ? pane.emptyText : "No incidents match “\(pane.filter.text)” — Esc clears the filter"
+            let text = pane.filter.isEmpty ? IncidentQueuePane.emptyText(keyMap) : "No incidents match “\(pane.filter.text)” — Esc clears the filter"
             canvas.draw(text, x: rect.x + 2, y: top, maxWidth: max(0, rect.width - 2), style: theme.style(.muted))
             return cursor
         }

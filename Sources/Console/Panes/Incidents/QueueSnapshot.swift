@@ -74,9 +74,10 @@ public protocol IncidentDeskClient: AnyObject, Sendable {
     var user: String { get }
     /// The desk as it is now.
     func snapshot() throws -> QueueSnapshot
-    /// Decides and commits `commands` as one transaction (all or nothing); the error's
-    /// description is the store's own words (a refusal, or a stale edit naming who changed what).
-    func perform(_ commands: [Command]) throws
+    /// Decides and commits `commands` as one transaction (all or nothing), refused as a stale
+    /// edit when a record in `expecting` has moved on from the version the agent saw; the
+    /// error's description is the store's own words (naming who changed what).
+    func perform(_ commands: [Command], expecting: [RecordID: UInt64]) throws
     /// The incident in full, with its history; nil when there is no such incident.
     func detail(of id: RecordID) throws -> IncidentDetail?
     /// Calls `onChange` (on any thread) whenever the desk changed — other processes' commits
