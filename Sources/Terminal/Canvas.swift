@@ -42,7 +42,21 @@ public struct Canvas: Hashable, Sendable {
         let r = rect.intersection(bounds)
         guard !r.isEmpty else { return }
         for y in r.y..<r.maxY {
-            for x in r.x..<r.maxX { self[x, y] = Cell(text: " ", width: 1, style: style) }
+            for x in r.x..<r.maxX {
+                breakWideGlyph(at: x, y)
+                self[x, y] = Cell(text: " ", width: 1, style: style)
+            }
+        }
+    }
+
+    /// Before a cell is overwritten: if it is half of a wide glyph, the other half becomes a
+    /// blank (keeping its style), so no half glyph is ever left on the canvas.
+    private mutating func breakWideGlyph(at x: Int, _ y: Int) {
+        let cell = self[x, y]
+        if cell.width == 0, x > 0, self[x - 1, y].width == 2 {
+            self[x - 1, y] = Cell(text: " ", width: 1, style: self[x - 1, y].style)
+        } else if cell.width == 2, x + 1 < size.width, self[x + 1, y].width == 0 {
+            self[x + 1, y] = Cell(text: " ", width: 1, style: self[x + 1, y].style)
         }
     }
 
@@ -56,7 +70,9 @@ public struct Canvas: Hashable, Sendable {
         guard limit > 0 else { return 0 }
         var column = x
         for glyph in TextLayout.clip(text, toWidth: limit) {
+            breakWideGlyph(at: column, y)
             if glyph.width == 2 {
+                breakWideGlyph(at: column + 1, y)
                 self[column, y] = Cell(text: glyph.text, width: 2, style: style)
                 self[column + 1, y] = .continuation(style)
             } else {

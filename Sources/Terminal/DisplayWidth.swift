@@ -50,6 +50,7 @@ public enum DisplayWidth {
         default: break
         }
         if (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) { return 0 }  // jamo V/T
+        if isRegionalIndicator(scalar) { return 1 }                // alone; a pair (flag) is 2
         if isWide(v) || scalar.properties.isEmojiPresentation { return 2 }
         return 1
     }

@@ -58,7 +58,7 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
               environment: [String: String] = [:], configPath: String = "/nonexistent/config.toml") -> ShellServices {
     ShellServices(
         clock: { "09:41" }, secondsToNextTick: { 60 }, copy: copy,
-        loadTheme: { name in name == "test" ? .success((Fixtures.theme, nil)) : .failure(CopyFailed()) },
+        loadTheme: { name in name == "default" ? .success((Fixtures.theme, nil)) : .failure(CopyFailed()) },
         scanStore: { StoreOverview(path: "/srv/store", exists: true, files: [.init(name: "log", bytes: 10)]) },
         reloadConfig: { (KeyMap(remaps: [KeyRemapRequest(action: "nope", keys: ["x"], line: 2)], file: configPath),
                          ["\(configPath):2: keys.nope: unknown action"]) },
@@ -131,13 +131,13 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
         screen.send(":theme nope\r")
         _ = try shell.step(timeoutMilliseconds: 1000)
         #expect(shell.state.message?.kind == .error)
-        screen.send(":theme test\r")
+        screen.send(":theme default\r")
         _ = try shell.step(timeoutMilliseconds: 1000)
-        #expect(shell.state.message == MessageLine("Theme test (built in)", kind: .notice))
+        #expect(shell.state.message == MessageLine("Theme default (built in)", kind: .notice))
     }
 
     @Test func editingTheConfigSavesItReloadsKeysAndReportsWarnings() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsdesk-edit-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsdesk-config-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("opsdesk/config.toml").path
         let screen = PipeScreen(size: Size(width: 80, height: 24))
@@ -145,6 +145,7 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
         state.info.configPath = config
         let shell = try Shell(state: state, screen: screen,
                               services: services(environment: ["EDITOR": "sed -i 's/^# theme/theme/'", "PATH": "/usr/bin:/bin"], configPath: config))
+        #expect(ConfigFile.parse(source: Shell.configTemplate, path: "t").warnings.isEmpty)
         screen.send("e")
         _ = try shell.step(timeoutMilliseconds: 1000)
         #expect(screen.suspended == 1)
@@ -172,11 +173,13 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
     }
 
     @Test func editsTextThroughATemporaryFileAndRemovesIt() throws {
-        let editor = ExternalEditor(environment: ["EDITOR": "sed -i 's/old/new/'", "PATH": "/usr/bin:/bin"])
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("opsdesk-editor-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let editor = ExternalEditor(environment: ["EDITOR": "sed -i 's/old/new/'", "PATH": "/usr/bin:/bin", "TMPDIR": tmp])
         let edited = try editor.edit("old text with 東京\n").get()
         #expect(edited == "new text with 東京\n")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("opsdesk-edit-") }
-        #expect(leftovers.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
     }
 
     @Test func missingEditorSaysSo() {

@@ -79,7 +79,7 @@ public struct KeyMap: Sendable {
     }
 
     private static func scopeWords(_ a: KeyScope, _ b: KeyScope) -> String {
-        a == b ? "both in \(a.title.lowercased())" : "\(a.title.lowercased()) and \(b.title.lowercased())"
+        a == b ? a.title.lowercased() : "\(a.title.lowercased()) and \(b.title.lowercased())"
     }
 
     /// Scopes whose keys must differ: the same scope, anything with `global`, and the list
@@ -129,7 +129,7 @@ public struct KeyMap: Sendable {
     }
 
     /// Footer hints for `scopes`: the first key and label of each footer binding, most
-    /// specific scope first, with `?` help and `q` quit always included.
+    /// specific scope first (the footer drops what does not fit, keeping help and quit).
     public func footerHints(for scopes: [KeyScope]) -> [(key: String, label: String)] {
         let chosen = bindings(in: scopes).filter { $0.inFooter && !$0.keys.isEmpty }
         return chosen.map { (KeyName.display($0.keys[0]), $0.label) }

@@ -32,7 +32,6 @@ public enum Effect: Hashable, Sendable {
     case rescanStore
     case loadTheme(String)
     case redraw
-    case bell
 }
 
 /// A view of the console: state, a pure `render`, and key bindings declared once.
@@ -57,13 +56,19 @@ public protocol Pane: Sendable {
     mutating func perform(_ action: Action, context: PaneContext) -> [Effect]
     /// Draws the pane into `rect`; returns where the cursor goes, if anywhere.
     func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)?
+    /// Where the pane draws its table within `body` (for mouse clicks); render uses the same.
+    func tableRect(in body: Rect, context: PaneContext) -> Rect?
 }
 
 extension Pane {
     public var emptyText: String { "Nothing to show." }
     public mutating func perform(_ action: Action, context: PaneContext) -> [Effect] { [] }
     public func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)? {
-        table?.render(into: &canvas, rect: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: rect.height),
-                      theme: theme, emptyText: emptyText)
+        guard let tableRect = tableRect(in: rect, context: context) else { return nil }
+        return table?.render(into: &canvas, rect: tableRect, theme: theme, emptyText: emptyText)
+    }
+
+    public func tableRect(in body: Rect, context: PaneContext) -> Rect? {
+        table == nil ? nil : Rect(x: body.x + 1, y: body.y, width: body.width - 2, height: body.height)
     }
 }

@@ -127,7 +127,6 @@ public final class Shell {
         switch effect {
         case let .quit(status): return status
         case .redraw: screen.forceFullRedraw()
-        case .bell: screen.bell()
         case let .copy(text):
             switch services.copy(text) {
             case let .success(how): state.say("Copied “\(text)” (\(how))", kind: .notice)
@@ -194,11 +193,13 @@ public final class Shell {
 
     /// What a new config.toml starts as.
     public static let configTemplate = """
-        # OpsDesk configuration. Lines starting with # are comments.
-        #
-        # theme = "default"      # a name from the themes folders, or a path
-        #
-        # [keys]                 # action = "key" or ["key", "key"]; see `opsdesk keys`
+        # OpsDesk configuration (TOML). Lines starting with # are comments.
+
+        # theme = "default"   # a theme name (`opsdesk info` lists them) or a path to a .toml file
+        # bell = true         # ring the terminal bell on a new P1 in your groups
+
+        [keys]
+        # Give an action other keys: action = "key" or ["key", "key"]. `opsdesk keys` lists them.
         # "cursor.down" = ["j", "Down"]
 
         """

@@ -40,6 +40,8 @@ struct ThemeFile: Sendable {
     private struct Reader {
         let file: TOMLFile
         var errors: [ConfigError] = []
+        /// Where each role was given, to refuse a second spelling of it (`"priority.p1"` and `priority.p1`).
+        var seen: [ThemeRole: [String]] = [:]
 
         mutating func read() -> ThemeFile {
             var theme = ThemeFile(path: file.path, inherits: nil, inheritsLine: nil, styles: [:])
@@ -86,6 +88,15 @@ struct ThemeFile: Sendable {
                     fail(path, "expected a style table like { fg = \"cyan\", bold = true }, got \(describe(value))")
                     return
                 }
+                if let other = seen[role] {
+                    // Keys are read in sorted order, not file order: blame the later line.
+                    let (first, second) = (file.nearestLine(of: other) ?? 0) <= (file.nearestLine(of: path) ?? 0)
+                        ? (other, path) : (path, other)
+                    let place = file.nearestLine(of: first).map { " on line \($0)" } ?? ""
+                    fail(second, "role '\(name)' is already given as \(first.joined(separator: "."))\(place)")
+                    return
+                }
+                seen[role] = path
                 if let style = readStyle(styleTable, tomlPath: path, roleName: name, into: &styles) {
                     styles[role] = style
                 }

@@ -125,13 +125,13 @@ public struct ThemeLoader: Sendable {
             request = ThemeRequest(text: name, base: (config.path as NSString).deletingLastPathComponent,
                                    origin: config.path, originLine: config.themeLine)
         } else {
-            request = ThemeRequest(text: "default", base: nil, origin: "default")
+            request = ThemeRequest(text: "default", base: nil, origin: "opsdesk")
         }
 
         var (loaded, errors) = resolve(request)
         warnings += errors
         if loaded == nil, request.text != "default" {
-            (loaded, errors) = resolve(ThemeRequest(text: "default", base: nil, origin: "default"))
+            (loaded, errors) = resolve(ThemeRequest(text: "default", base: nil, origin: "opsdesk"))
             warnings += errors
         }
         var (theme, origin) = loaded ?? (Self.builtIn("default"), .builtIn("default"))
@@ -146,6 +146,12 @@ public struct ThemeLoader: Sendable {
     /// Where a NAME or PATH would be loaded from, or nil if nowhere (for `opsdesk info`).
     public func locate(_ nameOrPath: String) -> ThemeOrigin? {
         try? locate(ThemeRequest(text: nameOrPath, base: nil, origin: "--theme"), excluding: []).get()
+    }
+
+    /// Every mistake in the theme a NAME or PATH names, its `inherits` chain included; empty when
+    /// it would load cleanly (for a `theme check` command, or a theme picker that refuses broken files).
+    public func check(_ nameOrPath: String) -> [ConfigError] {
+        resolve(ThemeRequest(text: nameOrPath, base: nil, origin: "--theme")).errors
     }
 
     /// Names of every theme that can be chosen by name (user folder, bundled folders, built-in), sorted.
@@ -256,16 +262,24 @@ public struct ThemeLoader: Sendable {
         // search order, never itself.
         let parent: ThemeOrigin
         switch locate(parentRequest, excluding: Set(chain + [origin])) {
-        case .failure(let error): return (nil, [error])
-        case .success(let found): parent = found
-        }
-        if chain.contains(parent) || parent == origin {
-            let loop = (chain + [origin, parent]).map(\.description).joined(separator: " → ")
-            return (nil, [requestError(parentRequest, "inheritance loop: \(loop)")])
+        case .success(let found) where !chain.contains(found) && found != origin:
+            parent = found
+        case .success(let found):
+            return (nil, [inheritanceLoop(parentRequest, chain + [origin, found])])
+        case .failure(let error):
+            // Only found among the themes already in the chain: that is a loop, not a missing theme.
+            if case .success(let found) = locate(parentRequest, excluding: []), (chain + [origin]).contains(found) {
+                return (nil, [inheritanceLoop(parentRequest, chain + [origin, found])])
+            }
+            return (nil, [error])
         }
         let (inherited, parentErrors) = loadChain(parent, chain: chain + [origin])
         guard let inherited else { return (nil, parentErrors) }
         return (inherited.merging(file.styles) { _, own in own }, [])
+    }
+
+    private func inheritanceLoop(_ request: ThemeRequest, _ chain: [ThemeOrigin]) -> ConfigError {
+        requestError(request, "inheritance loop: \(chain.map(\.description).joined(separator: " → "))")
     }
 
     static func themeName(of origin: ThemeOrigin) -> String {

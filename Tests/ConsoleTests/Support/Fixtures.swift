@@ -1,29 +1,10 @@
 @testable import Console
 import Terminal
 
-/// A theme built in code, for tests only: distinct styles per role so the style maps of the
-/// goldens show which role each cell has.
+/// Sessions, states and frames for the console's tests.
 enum Fixtures {
-    static let theme: Theme = {
-        var styles: [ThemeRole: Style] = [:]
-        styles[.text] = Style()
-        styles[.muted] = Style(foreground: .indexed(244))
-        styles[.accent] = Style(foreground: .indexed(39))
-        styles[.title] = Style(foreground: .indexed(39), attributes: .bold)
-        styles[.header] = Style(foreground: .indexed(231), background: .indexed(24))
-        styles[.footer] = Style(foreground: .indexed(250), background: .indexed(236))
-        styles[.footerKey] = Style(foreground: .indexed(214), background: .indexed(236), attributes: .bold)
-        styles[.selection] = Style(attributes: .reverse)
-        styles[.selectionInactive] = Style(attributes: .underline)
-        styles[.error] = Style(foreground: .indexed(196), attributes: .bold)
-        styles[.warning] = Style(foreground: .indexed(214))
-        styles[.notice] = Style(foreground: .indexed(114))
-        styles[.input] = Style(foreground: .indexed(231), background: .indexed(238))
-        styles[.dialog] = Style(background: .indexed(235))
-        styles[.dialogBorder] = Style(foreground: .indexed(39), background: .indexed(235))
-        styles[.columnHeader] = Style(foreground: .indexed(39), attributes: [.bold, .underline])
-        return Theme(name: "test", styles: styles)
-    }()
+    /// The shipped default theme (its built-in copy), so goldens show the real styles.
+    static let theme: Theme = ThemeLoader.builtIn("default")
 
     static func info(storeExists: Bool = false, warnings: [String] = []) -> SessionInfo {
         let store = storeExists
@@ -31,7 +12,7 @@ enum Fixtures {
                             files: [.init(name: "events.log", bytes: 123_456), .init(name: "snapshot.bin", bytes: 2_048)])
             : StoreOverview(path: "/home/alice/.local/share/opsdesk", exists: false)
         return SessionInfo(version: "0.1.0", store: store, user: "alice", configPath: "/home/alice/.config/opsdesk/config.toml",
-                           configExists: false, themeName: "test", themePath: nil, terminal: "xterm-256color, 256 colours, mouse",
+                           configExists: false, themeName: "default", themePath: nil, terminal: "xterm-256color, 256 colours, mouse",
                            warnings: warnings)
     }
 

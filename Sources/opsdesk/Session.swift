@@ -1,0 +1,41 @@
+import Console
+import DeskStore
+import Foundation
+import Terminal
+
+/// Everything read at start: store path, config, theme, key map, and what went wrong.
+/// Shared by the console and `opsdesk info`.
+struct Session {
+    let environment: [String: String]
+    let storePath: String
+    let config: ConfigFile
+    let themeLoader: ThemeLoader
+    let theme: LoadedTheme
+    let keyMap: KeyMap
+
+    init(options: DeskOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+        storePath = StoreLocation.resolve(explicit: options.store, environment: environment)
+        config = ConfigFile.load(environment: environment)
+        themeLoader = ThemeLoader(environment: environment)
+        theme = themeLoader.load(option: options.theme, config: config)
+        keyMap = KeyMap(config: config)
+    }
+
+    /// Every problem found at start, `file:line: key: message`, in the order: config, theme, keys.
+    var warnings: [String] {
+        config.warnings.map(\.description) + theme.warnings.map(\.description) + keyMap.warnings.map(\.description)
+    }
+
+    var themePath: String? {
+        if case let .file(path) = theme.origin { return path }
+        return nil
+    }
+
+    func info(terminal: String?) -> SessionInfo {
+        SessionInfo(version: OpsDeskVersion.current, store: StoreOverview.scan(path: storePath), user: actingUser(),
+                    configPath: config.path, configExists: config.exists,
+                    themeName: theme.theme.name + (theme.noColor ? " (NO_COLOR)" : ""), themePath: themePath,
+                    terminal: terminal, warnings: warnings)
+    }
+}
