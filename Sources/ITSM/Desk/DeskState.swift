@@ -43,7 +43,9 @@ public struct DeskState: Hashable, Sendable {
 
         switch id.kind {
         case .incident:
-            var incident = incidents[id] ?? Incident(id: id, openedAt: event.at)
+            // Taken out of the dictionary so its arrays (notes, marks) are uniquely referenced
+            // and grow in place instead of being copied on every event.
+            var incident = incidents.removeValue(forKey: id) ?? Incident(id: id, openedAt: event.at)
             let oldParent = incident.parent
             incident.apply(event)
             if oldParent != incident.parent { reindexParent(of: id, from: oldParent, to: incident.parent) }

@@ -78,7 +78,8 @@ extension Decider {
         guard Weekday.allCases.contains(where: { !(calendar.hours[$0] ?? []).isEmpty }) else {
             throw Refusal.invalid(field: "hours", reason: "a calendar needs working hours on at least one day")
         }
-        for (day, ranges) in calendar.hours {
+        for day in Weekday.allCases {
+            let ranges = calendar.hours[day] ?? []
             for (a, b) in zip(ranges, ranges.dropFirst()) where b.startMinute < a.endMinute {
                 throw Refusal.invalid(field: "hours", reason: "\(day.abbreviation) \(a) overlaps \(b)")
             }

@@ -3,6 +3,7 @@ import Foundation
 extension Decider {
     mutating func take(_ id: RecordID) throws {
         let inc = try incident(id)
+        if inc.assignee == user { throw Refusal.rule("\(id) is already assigned to you.") }
         try assign(id, group: inc.group, assignee: user, act: "taking incidents")
     }
 
