@@ -14,6 +14,8 @@ public struct DemoOptions: Sendable {
     public var batchIncidents: Int
     /// Write a store snapshot every this many incidents, so the importing process's view stays small.
     public var compactEvery: Int
+    /// Tests: decide every incident in one shared state (the reference the fast path must match).
+    var decideInOneState = false
 
     public init(incidents: Int = 3_000, seed: UInt64 = 2026, now: Date = Date(), operatorUser: String? = nil,
                 batchIncidents: Int = 1_000, compactEvery: Int = 200_000) {
@@ -194,7 +196,7 @@ struct Generator {
     /// is only final after the related records).
     mutating func incident(_ n: Int) throws -> ([Event], IncidentRow?) {
         let id = RecordID(.incident, n)
-        let isSpecial = specialNumbers.contains(n)
+        let isSpecial = options.decideInOneState || specialNumbers.contains(n)
         var state: DeskState
         if isSpecial {
             state = special
@@ -318,10 +320,12 @@ struct Generator {
         case .p5: 48...460
         }
         var duration = (hours.lowerBound + (hours.upperBound - hours.lowerBound) * rng.unit() * rng.unit()) * 3600
-        if rng.chance(0.06) { duration *= 3 + 4 * rng.unit() }   // the ones that get stuck
+        let stuck = rng.chance(0.10)
+        if stuck { duration *= 3 + 9 * rng.unit() }   // the ones that get stuck
         let members = DemoCatalogue.members(of: group)
         var assignee = group == DemoCatalogue.serviceDesk ? opener : rng.pick(members)
-        let takeAt = group == DemoCatalogue.serviceDesk ? 60 : 600 + rng.unit() * 7200
+        // Group queues are picked up within the hour, or sit there for a day or two.
+        let takeAt = group == DemoCatalogue.serviceDesk ? 60 : (rng.chance(0.2) ? 3600 + rng.unit() * 2 * Self.day : 600 + rng.unit() * 3000)
         steps.append(Step(actor: assignee, at: at(takeAt), command: .takeIncident(id)))
         if group != DemoCatalogue.serviceDesk && rng.chance(0.05) {
             // Wrong group: handed on.
@@ -331,13 +335,16 @@ struct Generator {
             assignee = rng.pick(DemoCatalogue.members(of: other))
             steps.append(Step(actor: assignee, at: at(takeAt + 3600), command: .takeIncident(id)))
         }
-        let startAt = takeAt + 300 + rng.unit() * 3000
+        // Taken, then started at once or after the current work is done.
+        let startAt = stuck && rng.chance(0.5) ? takeAt + (duration - takeAt) * 0.6
+            : takeAt + (rng.chance(0.35) ? 7200 + rng.unit() * Self.day : 300 + rng.unit() * 3000)
         steps.append(Step(actor: assignee, at: at(startAt), command: .moveIncident(id, to: .inProgress)))
-        let work = max(duration - startAt, 1800)
+        var work: TimeInterval { max(duration - startAt, 1800) }
         let notes = tpl.notes + [rng.pick(DemoTemplates.genericNotes)]
         steps.append(Step(actor: assignee, at: at(startAt + work * 0.2), command: .addWorkNote(id, fill(notes[0], values))))
         let hold = tpl.hold ?? (rng.chance(0.3) ? .awaitingCaller : nil)
-        if let hold, rng.chance(0.3) {
+        if let hold, rng.chance(0.35) {
+            duration *= 1.5
             steps.append(Step(actor: assignee, at: at(startAt + work * 0.35), command: .moveIncident(id, to: .onHold, holdReason: hold)))
             if hold == .awaitingCaller {
                 steps.append(Step(actor: assignee, at: at(startAt + work * 0.36), command: .addCustomerReply(id, "Could you tell us when you are available for a short remote session?")))
@@ -409,7 +416,7 @@ struct Generator {
 
     /// Final rows of the incidents decided in the shared state.
     func specialRows() -> [IncidentRow] {
-        specialNumbers.sorted().compactMap { n in
+        (options.decideInOneState ? Array(1...max(options.incidents, 1)) : specialNumbers.sorted()).compactMap { n in
             let id = RecordID(.incident, n)
             guard let inc = special.incidents[id] else { return nil }
             return IncidentRow(inc, version: special.version(of: id), updatedAt: specialLastAt[id] ?? inc.openedAt,

@@ -257,10 +257,15 @@ public final class CursesScreen: Backend {
             } else if status == KEY_CODE_YES {
                 let code = Int32(bitPattern: UInt32(value))
                 if code == codes.mouse {
+                    // When reports arrive together, curses returns one KEY_MOUSE for all of them
+                    // and getmouse hands them out newest first: take them all, oldest first.
                     var event = MEVENT()
-                    if getmouse(&event) == OK {
-                        raws.append(.mouse(state: Self.mouseState(event.bstate), x: Int(event.x), y: Int(event.y)))
+                    var batch: [RawInput] = []
+                    while getmouse(&event) == OK {
+                        batch.append(.mouse(state: Self.mouseState(event.bstate), x: Int(event.x), y: Int(event.y)))
+                        if batch.count >= 16 { break }
                     }
+                    raws += batch.reversed()
                 } else if code == codes.resize {
                     lastFrame = nil
                     raws.append(.resize(size))
@@ -373,18 +378,17 @@ public final class CursesScreen: Backend {
         let environment = Self.environment(["TERM", "COLORTERM"])
         let name = environment["TERM"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
         var colors: Int32 = 0, pairsCount: Int32 = 0, rgb: Int32 = 0, mouse: Int32 = 0
+        let known = opsdesk_query_terminfo(nil, &colors, &pairsCount, &rgb, &mouse) == 0
+        if !known { colors = 0; pairsCount = 0; rgb = 0; mouse = 0 }
         if window != nil {
+            // What curses settled on (after start_color) beats the raw terminfo numbers.
             colors = has_colors() ? opsdesk_COLORS() : 0
             pairsCount = has_colors() ? opsdesk_COLOR_PAIRS() : 0
-            var c: Int32 = 0, p: Int32 = 0
-            if opsdesk_query_terminfo(nil, &c, &p, &rgb, &mouse) != 0 { rgb = 0; mouse = 0 }
-        } else if environment["TERM"] != nil, opsdesk_query_terminfo(nil, &colors, &pairsCount, &rgb, &mouse) != 0 {
-            colors = 0; pairsCount = 0; rgb = 0; mouse = 0
         }
         return TerminalCapabilities(
             name: name, colors: Int(max(0, colors)), colorPairs: Int(max(0, pairsCount)),
             truecolor: rgb != 0 || TerminalCapabilities.truecolorFromEnvironment(environment),
-            mouse: mouse != 0)
+            mouse: mouse != 0, known: known)
     }
 
     private static func environment(_ names: [String]) -> [String: String] {

@@ -11,17 +11,21 @@ public struct TerminalCapabilities: Hashable, Sendable, CustomStringConvertible 
     public var truecolor: Bool
     /// Whether the terminal reports mouse clicks (terminfo `kmous`).
     public var mouse: Bool
+    /// Whether terminfo knows the terminal at all (an unknown `TERM` cannot run the console).
+    public var known: Bool
 
-    public init(name: String, colors: Int, colorPairs: Int, truecolor: Bool, mouse: Bool) {
+    public init(name: String, colors: Int, colorPairs: Int, truecolor: Bool, mouse: Bool, known: Bool = true) {
         self.name = name
         self.colors = colors
         self.colorPairs = colorPairs
         self.truecolor = truecolor
         self.mouse = mouse
+        self.known = known
     }
 
     /// One line, e.g. `xterm-256color: 256 colours, 65536 pairs, truecolor, mouse`.
     public var description: String {
+        guard known else { return "\(name): not in terminfo" }
         var parts: [String] = []
         parts.append(colors > 0 ? "\(colors) colours" : "no colour")
         if colorPairs > 0 { parts.append("\(colorPairs) pairs") }

@@ -17,7 +17,7 @@ struct OpsDesk: ParsableCommand {
             Shell completions: opsdesk --generate-completion-script bash|zsh|fish
             """,
         version: OpsDeskVersion.current,
-        subcommands: [ConsoleCommand.self, InfoCommand.self, KeysCommand.self, StoreCommand.self],
+        subcommands: [ConsoleCommand.self, InfoCommand.self, KeysCommand.self, StoreCommand.self, IncidentCommand.self, DemoCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -128,6 +128,12 @@ import Terminal
         Fixtures.press(":", into: &state)
         Fixtures.type("q", into: &state)
         #expect(Fixtures.press("Enter", into: &state) == [.quit(status: 0)])
+        // Ctrl-C quits from inside overlays, inputs and dialogs too.
+        for opener in [["?"], [":"], ["2", "/"], ["3", "X"]] {
+            var s = Fixtures.state()
+            for key in opener { Fixtures.press(key, into: &s) }
+            #expect(Fixtures.press("Ctrl-C", into: &s) == [.quit(status: 130)], "\(opener)")
+        }
     }
 
     @Test func digitsFKeysAndTheCommandLineSwitchViews() {
@@ -200,5 +206,24 @@ import Terminal
         let state = Fixtures.state(warnings: ["c.toml:3: keys.x: unknown action", "c.toml:4: keys.y: unknown action"])
         #expect(state.message == MessageLine("c.toml:3: keys.x: unknown action  (+1 more: press 3)", kind: .warning))
         #expect(state.messageLog.count == 2)
+    }
+}
+
+@Suite struct MouseTests {
+    @Test func clickingARowSelectsItAndTheWheelMovesTheSelection() {
+        var state = Fixtures.state()
+        let lines = Fixtures.lines(state)
+        let y = lines.firstIndex { $0.contains("Acting user") }!
+        _ = state.handle(.mouse(MouseEvent(kind: .press(button: 1), x: 5, y: y)))
+        #expect(state.pane.table?.selectedRow?.cells.first == "Acting user")
+        _ = state.handle(.mouse(MouseEvent(kind: .press(button: 1), x: 5, y: 0)))
+        #expect(state.pane.table?.selectedRow?.cells.first == "Acting user")
+        Fixtures.press("2", into: &state)
+        _ = state.handle(.mouse(MouseEvent(kind: .wheelDown, x: 5, y: 5)))
+        #expect(state.pane.table?.selected == 3)
+        let keysLines = Fixtures.lines(state)
+        let quitY = keysLines.firstIndex { $0.contains("Quit OpsDesk") }!
+        _ = state.handle(.mouse(MouseEvent(kind: .press(button: 1), x: 3, y: quitY)))
+        #expect(state.pane.table?.selectedRow?.id == "quit")
     }
 }

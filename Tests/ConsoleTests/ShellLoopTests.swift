@@ -145,6 +145,7 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
         state.info.configPath = config
         let shell = try Shell(state: state, screen: screen,
                               services: services(environment: ["EDITOR": "sed -i 's/^# theme/theme/'", "PATH": "/usr/bin:/bin"], configPath: config))
+        #expect(ConfigFile.parse(source: Shell.configTemplate, path: "t").warnings.isEmpty)
         screen.send("e")
         _ = try shell.step(timeoutMilliseconds: 1000)
         #expect(screen.suspended == 1)

@@ -35,6 +35,41 @@ import Testing
         #expect(styled.contains("\u{1B}["))
     }
 
+    @Test func storeAndThemeOptionsAreUsed() throws {
+        let session = try TmuxSession()
+        defer { session.close() }
+        let store = session.directory + "/my-store"
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        try Data(count: 3000).write(to: URL(fileURLWithPath: store + "/events.log"))
+        try session.start(arguments: ["--store", store, "--theme", "light"])
+        let screen = try session.waitFor("q quit")
+        #expect(screen.contains(store))
+        #expect(screen.contains("exists · 1 file · 2.9 KiB"))
+        #expect(screen.contains("events.log"))
+        #expect(screen.contains("light (") && screen.contains("Themes/light.toml"))
+        #expect(!screen.contains("No store at"))
+    }
+
+    @Test func editingTheConfigSuspendsRunsTheEditorAndResumes() throws {
+        let session = try TmuxSession()
+        defer { session.close() }
+        // The "editor" turns on a remap in the starter config; a real one would wait for the user.
+        session.extraEnvironment = ["EDITOR": "sed -i 's/^# \"cursor.down\"/\"cursor.down\"/'", "VISUAL": ""]
+        try session.start()
+        try session.waitFor("q quit")
+        session.sendKeys("e")
+        try session.waitFor("keys reloaded")
+        let config = try String(contentsOfFile: session.configHome + "/opsdesk/config.toml", encoding: .utf8)
+        #expect(config.contains("\n\"cursor.down\" = [\"j\", \"Down\"]"))
+        let screen = session.capture()
+        #expect(screen.hasPrefix(" OpsDesk · About"))
+        #expect(screen.contains("(none; defaults in effect)") == false)
+        #expect(session.display("#{alternate_on}") == "1")
+        // A failing editor is reported, and the console carries on.
+        session.sendKeys("q")
+        #expect(try session.exitStatus() == 0)
+    }
+
     @Test func helpOverlayListsTheBindingsAndFilters() throws {
         let session = try started()
         defer { session.close() }
@@ -110,6 +145,18 @@ import Testing
         defer { session.close() }
         session.sendKeys("C-c")
         #expect(try session.exitStatus() == 130)
+        #expect(session.display("#{alternate_on}") == "0")
+        #expect(session.capture(history: true).contains("PRE-START"))
+    }
+
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func aSignalEndsTheConsoleWithTheTerminalRestored(signal: Int32) throws {
+        let session = try started()
+        defer { session.close() }
+        let pid = try #require(Int32(session.display("#{pane_pid}")))
+        kill(pid, signal)
+        let status = try session.exitStatus()
+        #expect(status != 0, "killed by signal \(signal): status \(status)")
         #expect(session.display("#{alternate_on}") == "0")
         #expect(session.capture(history: true).contains("PRE-START"))
     }

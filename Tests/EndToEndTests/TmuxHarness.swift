@@ -81,6 +81,8 @@ final class TmuxSession {
     let home: String
     let configHome: String
     let dataHome: String
+    /// Added to the pane's environment (set before `start`).
+    var extraEnvironment: [String: String] = [:]
     private var closed = false
 
     /// Makes the folders; call `start` to run the program.
@@ -109,7 +111,7 @@ final class TmuxSession {
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "TERM": "xterm-256color", "LANG": "C.UTF-8", "HOME": home,
             "XDG_CONFIG_HOME": configHome, "XDG_DATA_HOME": dataHome, "TMUX_TMPDIR": directory,
-        ]
+        ].merging(extraEnvironment) { $1 }
     }
 
     /// Runs a tmux command on this session's server.

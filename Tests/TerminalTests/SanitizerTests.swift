@@ -16,6 +16,7 @@ import Testing
         ("DEL", "rub\u{7F}out"),
         ("CR LF tab", "line1\r\nline2\tend"),
         ("backspace overstrike", "safe\u{08}\u{08}\u{08}\u{08}evil"),
+        ("line separator", "one\u{2028}two\u{2029}three"),
     ]
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
@@ -38,6 +39,7 @@ import Testing
         #expect(Sanitizer.visible("rub\u{7F}") == "rub^?")
         #expect(Sanitizer.visible("x\u{9B}y") == "x�y")
         #expect(Sanitizer.visible("tab\there") == "tab^Ihere")
+        #expect(Sanitizer.visible("a\u{2028}b\u{2029}") == "a␤b␤")
     }
 
     @Test func invalidUTF8IsReplacementCharacters() {
@@ -51,6 +53,12 @@ import Testing
         for cell in canvas.cells {
             #expect(!cell.text.unicodeScalars.contains(where: Self.isControl))
         }
+    }
+
+    @Test func bidiOverridesTakeNoCellAndCannotReorderTheRow() {
+        var canvas = Canvas(size: Size(width: 12, height: 1))
+        canvas.draw("abc\u{202E}def\u{2066}g\u{2069}", x: 0, y: 0)
+        #expect(canvas.cells.map(\.text).joined() == "abcdefg     ")
     }
 
     @Test func plainTextPassesUnchanged() {

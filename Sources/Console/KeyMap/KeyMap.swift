@@ -132,7 +132,7 @@ public struct KeyMap: Sendable {
     }
 
     /// Footer hints for `scopes`: the first key and label of each footer binding, most
-    /// specific scope first, with `?` help and `q` quit always included.
+    /// specific scope first (the footer drops what does not fit, keeping help and quit).
     public func footerHints(for scopes: [KeyScope]) -> [(key: String, label: String)] {
         let chosen = bindings(in: scopes).filter { $0.inFooter && !$0.keys.isEmpty }
         return chosen.map { (KeyName.display($0.keys[0]), $0.label) }

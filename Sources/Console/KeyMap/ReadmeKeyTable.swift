@@ -13,6 +13,12 @@ public enum ReadmeKeyTable {
             let alias = c.aliases.isEmpty ? "" : " (or `:" + c.aliases.joined(separator: "`, `:") + "`)"
             out += "| `\(c.usage)`\(alias) | \(c.summary) |\n"
         }
+        out += "\n### Text input (command line, filters)\n\n| Keys | What it does |\n|---|---|\n"
+        for key in TextInput.editingKeys {
+            let names: [String] = key.keys.split(separator: ",").map { String($0).trimmingSpaces }
+            let keys = names.map { "`" + $0 + "`" }.joined(separator: ", ")
+            out += "| \(keys) | \(key.description) |\n"
+        }
         return out
     }
 

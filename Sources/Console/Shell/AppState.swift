@@ -93,6 +93,13 @@ public struct AppState: Sendable {
         switch mouse.kind {
         case .wheelUp: panes[current].table?.move(by: -3)
         case .wheelDown: panes[current].table?.move(by: 3)
+        case .press(button: 1):
+            // A click on a row selects it.
+            let body = Rect(x: 0, y: 1, width: size.width, height: bodyHeight)
+            if let rect = pane.tableRect(in: body, context: context), rect.contains(x: mouse.x, y: mouse.y),
+               let index = pane.table?.row(atLine: mouse.y, rect: rect) {
+                panes[current].table?.select(index)
+            }
         default: break
         }
         scrollToSelection()
@@ -107,6 +114,8 @@ public struct AppState: Sendable {
     }
 
     private mutating func handleKey(_ key: Key) -> [Effect] {
+        // Ctrl-C (interrupt) quits from anywhere: overlays, inputs and dialogs included.
+        if keyMap.binding(for: key, in: [.global])?.action == .interrupt { return [.quit(status: 130)] }
         if let dialog = confirm {
             switch ConfirmDialog.answer(key) {
             case .yes: confirm = nil; return perform(dialog.action, confirmed: true)
@@ -118,24 +127,26 @@ public struct AppState: Sendable {
         if help != nil { return handleHelpKey(key) }
         let ctx = context
         if let taken = panes[current].capture(key, context: ctx) { return taken }
-        if panes[current].table?.filtering == true {
-            switch key {
-            case .enter, .tab: panes[current].table?.filtering = false
-            case .escape: panes[current].table?.clearFilter()
-            case .up, .down, .pageUp, .pageDown:
-                break
-            default:
-                if panes[current].table?.editFilter(key) == true { return [] }
-            }
-            if ![Key.up, .down, .pageUp, .pageDown].contains(key) { return [] }
-        }
+        if panes[current].table?.filtering == true, let handled = handleFilterKey(key) { return handled }
         guard let binding = keyMap.binding(for: key, in: scopes) else { return [] }
         return perform(binding.action, confirmed: false)
     }
 
+    /// Keys while the `/` filter line has the keyboard; nil lets the key through to the key
+    /// map (moving the selection while filtering).
+    private mutating func handleFilterKey(_ key: Key) -> [Effect]? {
+        switch key {
+        case .enter, .tab: panes[current].table?.filtering = false
+        case .escape: panes[current].table?.clearFilter()
+        case .up, .down, .pageUp, .pageDown: return nil
+        default: _ = panes[current].table?.editFilter(key)
+        }
+        return []
+    }
+
     private mutating func handleCommandKey(_ key: Key) -> [Effect] {
         switch key {
-        case .escape, .ctrl("c"), .ctrl("g"):
+        case .escape, .ctrl("g"):
             commandActive = false
             _ = commandLine.submit() // clear the line without running it
             return []
@@ -188,7 +199,7 @@ public struct AppState: Sendable {
         switch key {
         case .escape:
             if help!.filter.isEmpty { help = nil } else { help!.filter = TextInput(); help!.offset = 0 }
-        case .enter, .ctrl("c"): help = nil
+        case .enter: help = nil
         case .up: help!.offset = max(0, help!.offset - 1)
         case .down: help!.offset = max(0, min(lines - page, help!.offset + 1))
         case .pageUp: help!.offset = max(0, help!.offset - page)

@@ -34,6 +34,7 @@ public enum Effect: Hashable, Sendable {
     case rescanStore
     case loadTheme(String)
     case redraw
+    /// The terminal bell (the incident queue rings it on a new P1 in my groups).
     case bell
 }
 
@@ -59,6 +60,8 @@ public protocol Pane: Sendable {
     mutating func perform(_ action: Action, context: PaneContext) -> [Effect]
     /// Draws the pane into `rect`; returns where the cursor goes, if anywhere.
     func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)?
+    /// Where the pane draws its table within `body` (for mouse clicks); render uses the same.
+    func tableRect(in body: Rect, context: PaneContext) -> Rect?
 
     // Hooks for a pane that keeps its own rows and modal input (the incident queue).
     /// True when the pane does the list keys (`j`/`k`, `/`, `y`…) itself instead of a `TableState`.
@@ -83,7 +86,11 @@ extension Pane {
     public var emptyText: String { "Nothing to show." }
     public mutating func perform(_ action: Action, context: PaneContext) -> [Effect] { [] }
     public func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)? {
-        table?.render(into: &canvas, rect: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: rect.height),
-                      theme: theme, emptyText: emptyText)
+        guard let tableRect = tableRect(in: rect, context: context) else { return nil }
+        return table?.render(into: &canvas, rect: tableRect, theme: theme, emptyText: emptyText)
+    }
+
+    public func tableRect(in body: Rect, context: PaneContext) -> Rect? {
+        table == nil ? nil : Rect(x: body.x + 1, y: body.y, width: body.width - 2, height: body.height)
     }
 }

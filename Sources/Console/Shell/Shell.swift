@@ -197,11 +197,13 @@ public final class Shell {
 
     /// What a new config.toml starts as.
     public static let configTemplate = """
-        # OpsDesk configuration. Lines starting with # are comments.
-        #
-        # theme = "default"      # a name from the themes folders, or a path
-        #
-        # [keys]                 # action = "key" or ["key", "key"]; see `opsdesk keys`
+        # OpsDesk configuration (TOML). Lines starting with # are comments.
+
+        # theme = "default"   # a theme name (`opsdesk info` lists them) or a path to a .toml file
+        # bell = true         # ring the terminal bell on a new P1 in your groups
+
+        [keys]
+        # Give an action other keys: action = "key" or ["key", "key"]. `opsdesk keys` lists them.
         # "cursor.down" = ["j", "Down"]
 
         """

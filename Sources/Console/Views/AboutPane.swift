@@ -68,26 +68,30 @@ public struct AboutPane: Pane {
         return rows
     }
 
+    /// Rows above the table: the title, the empty-state sentence (up to two lines), a gap.
+    func layout(_ rect: Rect, context: PaneContext) -> (emptyLines: [String], table: Rect, hintY: Int?) {
+        let empty = Self.emptyState(context.info.store).map { Array(ConfirmDialog.wrap($0, width: max(1, rect.width - 2)).prefix(2)) } ?? []
+        let top = rect.y + 1 + empty.count + 1
+        let hintRows = rect.maxY - top >= 5 ? 2 : 0
+        let table = Rect(x: rect.x + 1, y: min(top, rect.maxY), width: rect.width - 2, height: rect.maxY - top - hintRows)
+        return (empty, table, hintRows > 0 ? rect.maxY - 1 : nil)
+    }
+
+    public func tableRect(in body: Rect, context: PaneContext) -> Rect? {
+        layout(body, context: context).table
+    }
+
     public func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)? {
         guard rect.height > 0 else { return nil }
-        var y = rect.y
-        canvas.draw("About this store", x: rect.x + 1, y: y, maxWidth: rect.width - 1, style: theme.style(.title))
-        y += 1
-        if let empty = Self.emptyState(context.info.store) {
-            let role: ThemeRole = context.info.store.problem == nil ? .warning : .error
-            for line in ConfirmDialog.wrap(empty, width: max(1, rect.width - 2)).prefix(2) where y < rect.maxY {
-                canvas.draw(line, x: rect.x + 1, y: y, maxWidth: rect.width - 1, style: theme.style(role))
-                y += 1
-            }
+        let layout = layout(rect, context: context)
+        canvas.draw("About this store", x: rect.x + 1, y: rect.y, maxWidth: rect.width - 1, style: theme.style(.title))
+        let role: ThemeRole = context.info.store.problem == nil ? .warning : .error
+        for (i, line) in layout.emptyLines.enumerated() where rect.y + 1 + i < rect.maxY {
+            canvas.draw(line, x: rect.x + 1, y: rect.y + 1 + i, maxWidth: rect.width - 1, style: theme.style(role))
         }
-        let map = context.keyMap
-        let hint = Self.keyHint(map)
-        let hintRows = rect.maxY - y >= 6 ? 2 : 0
-        if y < rect.maxY { y += 1 }
-        let tableRect = Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: rect.maxY - y - hintRows)
-        let cursor = table?.render(into: &canvas, rect: tableRect, theme: theme)
-        if hintRows > 0 {
-            canvas.draw(hint, x: rect.x + 1, y: rect.maxY - 1, maxWidth: rect.width - 1, style: theme.style(.muted))
+        let cursor = table?.render(into: &canvas, rect: layout.table, theme: theme)
+        if let hintY = layout.hintY {
+            canvas.draw(Self.keyHint(context.keyMap), x: rect.x + 1, y: hintY, maxWidth: rect.width - 1, style: theme.style(.muted))
         }
         return cursor
     }

@@ -32,6 +32,11 @@ public struct HelpOverlay: Hashable, Sendable {
                 }
             }
         }
+        let editing = TextInput.editingKeys.filter { matcher.matches(fields: [$0.keys, $0.description, "input"]) }
+        if !editing.isEmpty {
+            out.append((["Text input (command line, filters)"], true, false))
+            for key in editing { out.append(([key.keys, "", key.description], false, false)) }
+        }
         return out
     }
 
@@ -61,7 +66,7 @@ public struct HelpOverlay: Hashable, Sendable {
             var x = body.x + 1
             canvas.draw(line.text[0], x: x, y: y, maxWidth: keyWidth, style: theme.style(.footerKey))
             x += keyWidth + 2
-            if body.width > keyWidth + labelWidth + 8 {
+            if body.width >= 70 {
                 canvas.draw(line.text[1], x: x, y: y, maxWidth: labelWidth, style: theme.style(.dialog))
                 x += labelWidth + 2
             }

@@ -45,7 +45,7 @@ public struct ConfirmDialog: Hashable, Sendable {
     public static func answer(_ key: Key) -> Answer {
         switch key {
         case .char("y"), .char("Y"), .enter: .yes
-        case .char("n"), .char("N"), .escape, .ctrl("c"), .char("q"): .no
+        case .char("n"), .char("N"), .escape, .char("q"): .no
         default: .undecided
         }
     }

@@ -146,6 +146,24 @@ public struct TableState: Hashable, Sendable {
         return max(0, min(o, max(0, count - page)))
     }
 
+    /// The index (into `visibleRows`) of the row drawn at screen line `y` of a table drawn in
+    /// `rect`, as `render` lays it out; nil for the header, filter line or empty space.
+    public func row(atLine y: Int, rect: Rect) -> Int? {
+        let firstRowY = rect.y + (showsFilterLine ? 1 : 0) + 1
+        let page = rect.maxY - firstRowY
+        guard y >= firstRowY, y < rect.maxY, page > 0 else { return nil }
+        let count = visibleRows.count
+        let first = Self.offset(selected: selected, offset: offset, page: page, count: count)
+        let index = first + (y - firstRowY)
+        return index < count ? index : nil
+    }
+
+    /// Selects the row at `index` of `visibleRows`.
+    public mutating func select(_ index: Int) {
+        selected = index
+        clamp()
+    }
+
     /// Draws the table into `rect`; returns the cursor position when the filter has the keyboard.
     @discardableResult
     public func render(into canvas: inout Canvas, rect: Rect, theme: Theme, focused: Bool = true, emptyText: String = "Nothing to show.") -> (x: Int, y: Int)? {

@@ -19,6 +19,18 @@ public struct TextInput: Hashable, Sendable {
 
     public var isEmpty: Bool { characters.isEmpty }
 
+    /// The editing keys `handle` understands, for the help overlay and README (fixed: the same
+    /// in every input, as readline users expect).
+    public static let editingKeys: [(keys: String, description: String)] = [
+        ("Left, Right", "Move the cursor one character"),
+        ("Home, Ctrl-A", "Go to the start of the line"),
+        ("End, Ctrl-E", "Go to the end of the line"),
+        ("Backspace, Delete", "Delete the character before / under the cursor"),
+        ("Ctrl-U", "Delete to the start of the line"),
+        ("Ctrl-K", "Delete to the end of the line"),
+        ("Ctrl-W", "Delete the word before the cursor"),
+    ]
+
     /// Applies an editing key; false when the key is not an editing key (the caller handles it).
     @discardableResult
     public mutating func handle(_ key: Key) -> Bool {
