@@ -12,6 +12,9 @@ extension IncidentQueuePane {
         if action == .incidentNew { return openForm(title: arg) }
         let targets = self.targets
         guard !targets.isEmpty else { return [.error("No incident selected — the queue is empty")] }
+        // The versions the agent is looking at now: if someone changes an incident while the
+        // agent types a note or picks a reason, the store refuses the edit and says who.
+        actionVersions = versions(of: targets)
         let what = Self.describe(targets)
         switch action {
         case .incidentTake:
@@ -179,11 +182,10 @@ extension IncidentQueuePane {
     /// several.
     mutating func commit(_ commands: [Command], done: String, verb: String) -> [Effect] {
         let ids = Set(commands.compactMap(\.incidentID))
-        // The versions on screen: if someone changed an incident since, the store says who.
-        var expecting: [RecordID: UInt64] = [:]
-        if let table = snapshot?.table {
-            for id in ids { if let row = table.row(id) { expecting[id] = row.version } }
-        }
+        // The versions seen when the action started (or now): a stale edit is refused.
+        var expecting = versions(of: Array(ids))
+        if let seen = actionVersions { expecting.merge(seen.filter { ids.contains($0.key) }) { _, old in old } }
+        actionVersions = nil
         if ids.count > 1 {
             let list = Self.describe(ids.sorted(), listing: true)
             modal = .confirm(BatchConfirm(dialog: ConfirmDialog(title: "\(ids.count) incidents", question: "\(verb) \(list)?", action: .incidentTake),
@@ -262,6 +264,14 @@ extension IncidentQueuePane {
             modal = .form(form)
         }
         return []
+    }
+
+    func versions(of ids: [RecordID]) -> [RecordID: UInt64] {
+        var out: [RecordID: UInt64] = [:]
+        if let table = snapshot?.table {
+            for id in ids { if let row = table.row(id) { out[id] = row.version } }
+        }
+        return out
     }
 
     /// `INC-12`, or `3 incidents`; with `listing`, up to five IDs then `and N more`.

@@ -27,7 +27,9 @@ enum IncidentDetailRender {
         guard inner.width > 4, inner.height > 0 else { return }
         let directory = pane.snapshot?.directory ?? Directory()
         let detail = pane.detail?.incident.id == row.id ? pane.detail : nil
-        var head = lines(row: row, detail: detail, now: pane.now, directory: directory, width: inner.width)
+        var head = lines(row: row, detail: detail, now: pane.now, directory: directory, width: inner.width).flatMap { line in
+            wrap(line.text, width: inner.width).map { Line($0, line.role) }
+        }
         // The tab bar and its content take what the head leaves, at least four lines.
         let tabLines = tabContent(pane.detailTab, row: row, detail: detail, loading: pane.loadingDetail == row.id, width: inner.width, directory: directory)
         let headRoom = max(1, inner.height - min(max(4, tabLines.count + 1), inner.height / 2))

@@ -102,6 +102,8 @@ public struct IncidentQueuePane: Pane {
     public private(set) var detail: IncidentDetail?
     var loadingDetail: RecordID?
     var modal: Modal?
+    /// Versions of the targets when the current action started (each action sets it anew).
+    var actionVersions: [RecordID: UInt64]?
     /// Now, as of the last sync; SLA cells and ages count from it.
     public private(set) var now: Date
     public let user: String
