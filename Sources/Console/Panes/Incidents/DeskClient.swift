@@ -17,7 +17,9 @@ public final class DeskClient: IncidentDeskClient {
 
     public func snapshot() throws -> QueueSnapshot {
         let s = try desk.snapshot
-        return QueueSnapshot(table: s.incidents, directory: s.directory, generation: s.lastSequence)
+        // The snapshot's directory may not be loaded yet on the first look.
+        let directory = s.directory.agents.isEmpty ? try desk.directory : s.directory
+        return QueueSnapshot(table: s.incidents, directory: directory, generation: s.lastSequence)
     }
 
     public func perform(_ commands: [Command], expecting: [RecordID: UInt64]) throws {

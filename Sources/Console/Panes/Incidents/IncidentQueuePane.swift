@@ -152,7 +152,8 @@ public struct IncidentQueuePane: Pane {
                 if bell { effects.append(.bell) }
             }
         }
-        seenP1 = p1s
+        // Until the directory names my groups there is nothing to compare with.
+        seenP1 = userGroups.isEmpty ? nil : p1s
         if detailOpen, let id = selectedID, detail?.incident.id != id || detailIsStale(snapshot) { requestDetail() }
         return effects
     }
