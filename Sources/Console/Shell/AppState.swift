@@ -252,6 +252,12 @@ public struct AppState: Sendable {
         return []
     }
 
+    /// Hands text back from `$EDITOR` to the current pane.
+    mutating func deliverEdited(_ text: String?) -> [Effect] {
+        let ctx = context
+        return apply(panes[current].edited(text, context: ctx))
+    }
+
     /// Handles the effects the state can, and returns the ones for the shell.
     public mutating func apply(_ effects: [Effect]) -> [Effect] {
         var rest: [Effect] = []

@@ -36,6 +36,8 @@ public enum Effect: Hashable, Sendable {
     case redraw
     /// The terminal bell (the incident queue rings it on a new P1 in my groups).
     case bell
+    /// Long text in `$VISUAL`/`$EDITOR`; the result goes back to the current pane's `edited`.
+    case editText(String)
 }
 
 /// A view of the console: state, a pure `render`, and key bindings declared once.
@@ -73,6 +75,8 @@ public protocol Pane: Sendable {
     var modalHints: [(key: String, label: String)]? { get }
     /// Runs one of the pane's own `:` commands (declared in `CommandSpec.all`).
     mutating func run(command: String, argument: String, context: PaneContext) -> [Effect]
+    /// The text back from `$EDITOR` after an `.editText` effect (nil: the editor failed).
+    mutating func edited(_ text: String?, context: PaneContext) -> [Effect]
 }
 
 extension Pane {
@@ -80,6 +84,7 @@ extension Pane {
     public mutating func capture(_ key: Key, context: PaneContext) -> [Effect]? { nil }
     public var modalHints: [(key: String, label: String)]? { nil }
     public mutating func run(command: String, argument: String, context: PaneContext) -> [Effect] { [] }
+    public mutating func edited(_ text: String?, context: PaneContext) -> [Effect] { [] }
 }
 
 extension Pane {

@@ -151,6 +151,15 @@ public final class Shell {
             }
         case .editConfig:
             editConfig()
+        case let .editText(text):
+            let result = ExternalEditor(environment: services.environment).edit(text, suffix: ".txt") { run in
+                screen.suspend { run() }
+            }
+            screen.forceFullRedraw()
+            if case let .failure(failure) = result { state.say(failure.description, kind: .error) }
+            for effect in state.deliverEdited(try? result.get()) {
+                if let status = carryOut(effect) { return status }
+            }
         default:
             _ = state.apply([effect])
         }

@@ -143,6 +143,29 @@ import Terminal
                                               [.addCustomerReply(RecordID(.incident, 4), "We are on it")]])
     }
 
+    @Test func longTextGoesThroughTheEditor() throws {
+        var state = IncidentFixture.state(try IncidentFixture().pane())
+        Fixtures.press("w", into: &state)
+        Fixtures.type("draft", into: &state)
+        #expect(Fixtures.press("Ctrl-E", into: &state) == [.editText("draft")])
+        _ = state.deliverEdited("Called the vendor.\nThey ship a part tomorrow.\n")
+        Fixtures.press("Enter", into: &state)
+        #expect(state.incidentPane.outbox == [[.addWorkNote(RecordID(.incident, 4), "Called the vendor.\nThey ship a part tomorrow.")]])
+    }
+
+    @Test func refilteringFromTheLastResultEqualsFilteringAfresh() throws {
+        let fixture = try IncidentFixture()
+        var typed = try fixture.pane()
+        for c in "printer f" { typed.filter.insert(c); typed.applyFilter() }
+        var fresh = try fixture.pane()
+        fresh.filter = TextInput("printer f")
+        fresh.applyFilter()
+        #expect(typed.rows == fresh.rows)
+        #expect(IncidentQueuePane.refines("printer f", "printer"))
+        #expect(!IncidentQueuePane.refines("printer", "printer f"))
+        #expect(!IncidentQueuePane.refines("pR", "p"))     // the capital makes it case-sensitive
+    }
+
     @Test func impactPickerShowsThePriorityEachChoiceGives() throws {
         var state = IncidentFixture.state(try IncidentFixture().pane())
         Fixtures.press("i", into: &state)

@@ -211,8 +211,9 @@ extension IncidentQueuePane {
         case var .input(m):
             switch key {
             case .escape, .ctrl("c"): modal = nil; return [.notice("Cancelled.")]
+            case .ctrl("e"): return [.editText(m.input.text)]
             case .enter:
-                let text = m.input.text.trimmingCharacters(in: .whitespaces)
+                let text = m.input.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if text.isEmpty, let message = m.requiredMessage { return [.error(message)] }
                 return finish(m.flow, value: text)
             default:
@@ -243,6 +244,9 @@ extension IncidentQueuePane {
         case var .form(form):
             switch key {
             case .escape, .ctrl("c"): modal = nil; return [.notice("Cancelled — no incident opened.")]
+            case .ctrl("e"):
+                if form.focus.isChoice { form.focus = .description; modal = .form(form) }
+                return [.editText(form.focusedInput?.text ?? "")]
             case .tab, .down: form.focus = NewIncidentForm.Field(rawValue: (form.focus.rawValue + 1) % NewIncidentForm.Field.allCases.count)!
             case .backTab, .up:
                 let n = NewIncidentForm.Field.allCases.count
@@ -262,6 +266,23 @@ extension IncidentQueuePane {
                 }
             }
             modal = .form(form)
+        }
+        return []
+    }
+
+    /// Text back from `$EDITOR` replaces the text being typed.
+    public mutating func edited(_ text: String?, context: PaneContext) -> [Effect] {
+        guard let text else { return [] }
+        let trimmed = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        switch modal {
+        case var .input(m):
+            m.input.text = trimmed
+            modal = .input(m)
+        case var .form(form):
+            form.focusedInput = TextInput(trimmed)
+            modal = .form(form)
+        default:
+            break
         }
         return []
     }

@@ -299,10 +299,10 @@ public struct IncidentQueuePane: Pane {
 
     public var modalHints: [(key: String, label: String)]? {
         switch modal {
-        case .input: return [("Enter", "ok"), ("Esc", "cancel")]
+        case .input: return [("Enter", "ok"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")]
         case .picker: return [("Up/Down", "choose"), ("Enter", "ok"), ("Esc", "cancel")]
         case .confirm: return [("y", "yes"), ("n", "no")]
-        case .form: return [("Tab", "next field"), ("Left/Right", "choose"), ("Enter", "open incident"), ("Esc", "cancel")]
+        case .form: return [("Tab", "next field"), ("Left/Right", "choose"), ("Ctrl-E", "$EDITOR"), ("Enter", "open incident"), ("Esc", "cancel")]
         case nil:
             return filtering ? [("Enter", "keep filter"), ("Esc", "clear filter"), ("Up/Down", "move"), ("Ctrl-N/P", "next/prev")] : nil
         }

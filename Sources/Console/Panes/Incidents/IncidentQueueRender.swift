@@ -124,7 +124,7 @@ enum IncidentQueueRender {
             let pw = canvas.draw(m.prompt, x: inner.x, y: inner.y, maxWidth: inner.width / 2, style: fill)
             let cx = m.input.render(into: &canvas, x: inner.x + pw, y: inner.y, width: max(1, inner.width - pw), style: theme.style(.input))
             if inner.height >= 3 {
-                canvas.draw("Enter: ok   Esc: cancel", x: inner.x, y: inner.y + 2, maxWidth: inner.width, style: theme.style(.muted).on(fill))
+                canvas.draw("Enter: ok   Ctrl-E: $EDITOR   Esc: cancel", x: inner.x, y: inner.y + 2, maxWidth: inner.width, style: theme.style(.muted).on(fill))
             }
             return (cx, inner.y)
         case let .picker(m):
