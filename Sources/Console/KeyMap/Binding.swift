@@ -19,6 +19,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case queueNext = "queue.next", queuePrevious = "queue.previous"
     case sortNext = "sort.next", sortReverse = "sort.reverse"
     case incidentDetail = "incident.detail", detailTab = "incident.detail-tab"
+    case detailScrollDown = "incident.detail-down", detailScrollUp = "incident.detail-up"
     case incidentMark = "incident.mark", incidentUnmarkAll = "incident.unmark-all"
     case incidentNew = "incident.new", incidentTake = "incident.take", incidentAssign = "incident.assign"
     case incidentState = "incident.state", incidentImpact = "incident.impact-urgency"

@@ -184,6 +184,14 @@ import Terminal
         #expect(state.incidentPane.outbox == [[.assignIncident(RecordID(.incident, 4), group: "Network", assignee: "dan")]])
     }
 
+    @Test func assignCommandTakesGroupNamesWithSpaces() throws {
+        var state = IncidentFixture.state(try IncidentFixture().pane())
+        _ = state.apply(state.run("assign service desk bob"))
+        _ = state.apply(state.run("assign Network"))
+        #expect(state.incidentPane.outbox == [[.assignIncident(RecordID(.incident, 4), group: "Service Desk", assignee: "bob")],
+                                              [.assignIncident(RecordID(.incident, 4), group: "Network", assignee: nil)]])
+    }
+
     @Test func newIncidentFormOpensOneWithThePriorityShown() throws {
         var state = IncidentFixture.state(try IncidentFixture().pane())
         Fixtures.press("n", "Enter", into: &state)

@@ -21,9 +21,13 @@ extension IncidentQueuePane {
             return commit(targets.map { .takeIncident($0) }, done: "Took \(what)", verb: "Take")
         case .incidentAssign:
             if !arg.isEmpty {
-                let words = arg.split(separator: " ").map(String.init)
-                return commit(targets.map { .assignIncident($0, group: words[0], assignee: words.count > 1 ? words[1] : nil) },
-                              done: "Assigned \(what) to \(arg)", verb: "Assign")
+                // GROUP [AGENT]; group names may have spaces ("Service Desk tom").
+                let names = (snapshot?.directory.groups.keys.sorted { $0.count > $1.count }) ?? []
+                let group = names.first { arg.lowercased() == $0.lowercased() || arg.lowercased().hasPrefix($0.lowercased() + " ") }
+                    ?? String(arg.split(separator: " ")[0])
+                let rest = String(arg.dropFirst(group.count)).trimmingCharacters(in: .whitespaces)
+                return commit(targets.map { .assignIncident($0, group: group, assignee: rest.isEmpty ? nil : rest) },
+                              done: "Assigned \(what) to \(group)" + (rest.isEmpty ? "" : " / \(rest)"), verb: "Assign")
             }
             let groups = (snapshot?.directory.groups.keys.sorted()) ?? []
             guard !groups.isEmpty else { return [.error("The desk has no assignment groups yet")] }

@@ -31,7 +31,8 @@ enum IncidentDetailRender {
             wrap(line.text, width: inner.width).map { Line($0, line.role) }
         }
         // The tab bar and its content take what the head leaves, at least four lines.
-        let tabLines = tabContent(pane.detailTab, row: row, detail: detail, loading: pane.loadingDetail == row.id, width: inner.width, directory: directory)
+        let allTabLines = tabContent(pane.detailTab, row: row, detail: detail, loading: pane.loadingDetail == row.id, width: inner.width, directory: directory)
+        let tabLines = Array(allTabLines.dropFirst(min(pane.detailOffset, max(0, allTabLines.count - 1))))
         let headRoom = max(1, inner.height - min(max(4, tabLines.count + 1), inner.height / 2))
         if head.count > headRoom { head = Array(head.prefix(headRoom)) }
         var y = inner.y

@@ -19,6 +19,8 @@ public struct IncidentQueuePane: Pane {
         Binding(.sortReverse, ["O"], "reverse", "Reverse the sort order", scope: .incidents, inFooter: false),
         Binding(.incidentDetail, ["Enter", "v"], "detail", "Show or hide the detail of the selected incident", scope: .incidents),
         Binding(.detailTab, ["Tab"], "tab", "Next tab of the detail: work notes, replies, history, links", scope: .incidents, inFooter: false),
+        Binding(.detailScrollDown, ["Ctrl-D"], "scroll detail", "Scroll the detail's tab down half a page", scope: .incidents, inFooter: false),
+        Binding(.detailScrollUp, ["Ctrl-U"], "scroll detail up", "Scroll the detail's tab up half a page", scope: .incidents, inFooter: false),
         Binding(.incidentMark, ["Space"], "mark", "Mark or unmark the row; actions apply to every marked row", scope: .incidents, inFooter: false),
         Binding(.incidentUnmarkAll, ["u"], "unmark", "Unmark every row", scope: .incidents, inFooter: false),
         Binding(.incidentNew, ["n"], "new", "Open a new incident (form; Tab between fields)", scope: .incidents),
@@ -98,7 +100,11 @@ public struct IncidentQueuePane: Pane {
     /// Marked incidents (by ID, so marks survive refreshes and re-sorts).
     public var marks: Set<RecordID> = []
     public var detailOpen = false
-    public var detailTab: DetailTab = .notes
+    public var detailTab: DetailTab = .notes {
+        didSet { detailOffset = 0 }
+    }
+    /// Lines of the detail's tab scrolled away.
+    public var detailOffset = 0
     public private(set) var detail: IncidentDetail?
     var loadingDetail: RecordID?
     var modal: Modal?
@@ -262,7 +268,7 @@ public struct IncidentQueuePane: Pane {
 
     mutating func requestDetail() {
         guard let id = selectedID else { detail = nil; return }
-        if detail?.incident.id != id { detail = nil }
+        if detail?.incident.id != id { detail = nil; detailOffset = 0 }
         loadingDetail = id
         link?.loadDetail(id)
     }
@@ -367,6 +373,10 @@ public struct IncidentQueuePane: Pane {
             if !detailOpen { detailOpen = true; requestDetail() } else {
                 detailTab = DetailTab(rawValue: (detailTab.rawValue + 1) % DetailTab.allCases.count)!
             }
+        case .detailScrollDown:
+            if !detailOpen { detailOpen = true; requestDetail() } else { detailOffset += max(1, height / 4) }
+        case .detailScrollUp:
+            detailOffset = max(0, detailOffset - max(1, height / 4))
         case .incidentMark:
             guard let id = selectedID else { return [] }
             if marks.contains(id) { marks.remove(id) } else { marks.insert(id) }
