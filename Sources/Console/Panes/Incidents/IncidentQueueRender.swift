@@ -53,6 +53,7 @@ enum IncidentQueueRender {
             right.append((" \(grouped(pane.rows.count)) of \(grouped(total)) ", .muted))
         }
         right.append((" sorted by \(pane.sort.label) ", .muted))
+        if pane.busy > 0 { right.append((" saving… ", .warning)) }
         if !pane.marks.isEmpty { right.append((" \(pane.marks.count) marked ", .marked)) }
         // Keep what fits from the right end, the count first.
         let rightWidth = right.reduce(0) { $0 + TextLayout.width(of: $1.0) }
