@@ -54,7 +54,7 @@ struct ConsoleCommand: ParsableCommand {
         let services = ShellServices(
             clock: { Clock.text() },
             secondsToNextTick: { Clock.secondsToNextMinute() },
-            copy: { text in ClipboardCopy.copy(text, environment: environment) },
+            copy: { text in Clipboard.copy(text, environment: environment) },  // tmux buffer or OSC 52
             loadTheme: { name in
                 let loaded = loader.load(option: name, config: nil)
                 if let problem = loaded.warnings.first { return .failure(problem) }

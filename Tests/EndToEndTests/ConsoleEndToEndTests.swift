@@ -175,9 +175,11 @@ import Testing
         let info = Spawn.run([Binary.path, "info"], environment: session.environment, outputFile: session.directory + "/info.out")
         #expect(info.status == 0)
         #expect(info.output.contains("\(path):2: keys.filter: 'q' is already bound to quit"))
-        // The rest of the map works: c copies.
+        // The rest of the map works: c copies (inside tmux, to its buffer).
         session.sendKeys("c")
-        try session.waitFor("Copied")
+        try session.waitFor("Copied to the tmux buffer: \(session.dataHome)/opsdesk")
+        let buffer = session.tmux(["show-buffer"]).output
+        #expect(buffer == session.dataHome + "/opsdesk")
     }
 }
 

@@ -108,8 +108,13 @@ public struct AppState: Sendable {
 
     var bodyHeight: Int { max(0, size.height - 3) }
 
+    /// Lines the current pane's table is drawn in (as the pane lays it out).
+    var tableHeight: Int {
+        pane.tableRect(in: Rect(x: 0, y: 1, width: size.width, height: bodyHeight), context: context)?.height ?? bodyHeight
+    }
+
     private mutating func scrollToSelection() {
-        let height = bodyHeight
+        let height = tableHeight
         panes[current].table?.scrollToSelection(height: height)
     }
 
@@ -221,7 +226,7 @@ public struct AppState: Sendable {
             let ctx = context
             return panes[current].perform(action, context: ctx)
         }
-        let page = max(1, (panes[current].table?.pageSize(height: bodyHeight) ?? 1) - 1)
+        let page = max(1, (panes[current].table?.pageSize(height: tableHeight) ?? 1) - 1)
         switch action {
         case .quit: return [.quit(status: 0)]
         case .interrupt: return [.quit(status: 130)]

@@ -42,9 +42,18 @@ public enum Effect: Hashable, Sendable {
 
 /// A view of the console: state, a pure `render`, and key bindings declared once.
 ///
-/// To add one: give it a `KeyScope` case and `Action` cases for its keys, declare its
-/// `bindings`, add them to `DeclaredBindings.all`, add a `view.NAME` action and binding if it
-/// gets a digit, and list the pane in `AppState.init`.
+/// To add one (e.g. the incident queue):
+/// 1. a `KeyScope` case for it, and `Action` cases for its keys (the raw value is the name
+///    users remap in config.toml);
+/// 2. `static let bindings: [Binding]` on the pane, added to `DeclaredBindings.all` — the key
+///    map, footer, `?` help, Keys view and README table then follow (run the README test with
+///    OPSDESK_UPDATE_README=1);
+/// 3. a `view.NAME` action with a digit/F-key binding, mapped to `.showView("NAME")` in
+///    `AppState.perform`; `:view NAME` and its completion work from `name` alone;
+/// 4. list the pane in `AppState.init(panes:)`;
+/// 5. data from the store arrives as values: the store side posts to `Shell.mailbox`
+///    (`.update { state in … }` or `.store(overview)`) from any thread, which wakes the loop;
+///    the pane rebuilds its rows in `sync`. Long work never runs in `perform` or `render`.
 public protocol Pane: Sendable {
     /// The name `:view NAME` takes.
     var name: String { get }

@@ -133,7 +133,9 @@ public final class Shell {
         case .bell: screen.bell()
         case let .copy(text):
             switch services.copy(text) {
-            case let .success(how): state.say("Copied “\(text)” (\(how))", kind: .notice)
+            case let .success(how):
+                // `how` is e.g. "copied to the tmux buffer".
+                state.say(how.prefix(1).uppercased() + how.dropFirst() + ": " + text, kind: .notice)
             case let .failure(error): state.say("Could not copy: \(error)", kind: .error)
             }
         case .rescanStore:
