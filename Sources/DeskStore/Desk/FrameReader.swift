@@ -32,9 +32,14 @@ final class FrameReader: @unchecked Sendable {
         return s.header.salt
     }
 
-    /// The events of one frame.
-    func events(at position: LogPosition) throws -> [Event] {
-        if let hit = lock.withLock({ recent[position] }) { return hit }
+    /// The events of one frame that belong to `ids` (all with nil). Small frames (the
+    /// directory's, single commands) are decoded whole and kept; big import frames are
+    /// scanned and only the wanted events decoded.
+    func events(at position: LogPosition, matching ids: Set<RecordID>? = nil) throws -> [Event] {
+        if let hit = lock.withLock({ recent[position] }) {
+            guard let ids else { return hit }
+            return hit.filter { ids.contains($0.record) }
+        }
         let segment = try segment(position.segment)
         let head = try Posix.read(segment.fd, at: Int64(position.offset), count: StoreFormat.frameHeaderSize, path: segment.path)
         guard head.count == StoreFormat.frameHeaderSize else {
@@ -45,13 +50,16 @@ final class FrameReader: @unchecked Sendable {
             throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "impossible frame length")
         }
         let frame = try Posix.read(segment.fd, at: Int64(position.offset), count: length + StoreFormat.frameOverhead, path: segment.path)
+        let whole = length <= Self.cacheableBytes || ids == nil
         let decoded: [Event]? = frame.withUnsafeBytes { b -> [Event]? in
             guard case let .success(f) = Frame.check(b, at: 0, salt: segment.header.salt, expectedSequence: nil) else { return nil }
-            return try? EventCoding.decode(transaction: f.payload)
+            return whole ? try? EventCoding.decode(transaction: f.payload)
+                         : try? Self.decode(transaction: f.payload, matching: ids ?? [])
         }
         guard let decoded else {
             throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "a frame of a record's history fails its checksum")
         }
+        guard whole else { return decoded }
         if length <= Self.cacheableBytes {
             lock.withLock {
                 recent[position] = decoded
@@ -59,7 +67,28 @@ final class FrameReader: @unchecked Sendable {
                 if recentOrder.count > Self.recentLimit { recent[recentOrder.removeFirst()] = nil }
             }
         }
-        return decoded
+        guard let ids else { return decoded }
+        return decoded.filter { ids.contains($0.record) }
+    }
+
+    /// Decodes only the events of `ids`: each event's kind and key are read first and the
+    /// rest skipped unless it is wanted.
+    static func decode(transaction bytes: UnsafeRawBufferPointer, matching ids: Set<RecordID>) throws(MalformedBytes) -> [Event] {
+        var r = ByteReader(bytes)
+        var events: [Event] = []
+        while !r.atEnd {
+            let (tag, body) = try r.field()
+            guard tag == EventCoding.tagEvent else { continue }
+            var peek = body
+            var kind: String? = nil, key: String? = nil
+            while !peek.atEnd && (kind == nil || key == nil) {
+                let (t, value) = try peek.field()
+                if t == EventCoding.tagKind { kind = value.string } else if t == EventCoding.tagKey { key = value.string }
+            }
+            guard let kind, let key, ids.contains(RecordID(kind: RecordKind(rawValue: kind), key: key)) else { continue }
+            events.append(try EventCoding.decodeEvent(body))
+        }
+        return events
     }
 
     /// The events of `ids`, in log order, as of `view`.
@@ -67,9 +96,7 @@ final class FrameReader: @unchecked Sendable {
         var positions = Set<LogPosition>()
         for id in ids { if let e = view.entry(id) { positions.formUnion(e.history) } }
         var out: [Event] = []
-        for p in positions.sorted() {
-            for e in try events(at: p) where ids.contains(e.record) { out.append(e) }
-        }
+        for p in positions.sorted() { out.append(contentsOf: try events(at: p, matching: ids)) }
         return out
     }
 

@@ -143,6 +143,14 @@ public struct IncidentTable: Sendable {
         return self.sort(rows, by: sort)
     }
 
+    /// One frame's worth: how many rows match, and the first `limit` of them in order.
+    public func page(_ scope: IncidentScope, text: String = "", sort: IncidentSort = .default, limit: Int,
+                     now: Date) -> (count: Int, rows: [Int32]) {
+        var rows = self.rows(in: scope, now: now)
+        if !text.isEmpty { rows = filter(rows, text: text) }
+        return (rows.count, self.sort(rows, by: sort, limit: limit))
+    }
+
     /// The rows of `scope`, in index order.
     public func rows(in scope: IncidentScope, now: Date) -> [Int32] {
         let nowPacked = PackedTime.pack(now)
@@ -299,6 +307,12 @@ public struct IncidentTable: Sendable {
     /// Sorts rows by one column (ties: SLA then priority then number), with a radix sort over
     /// 64-bit keys: primary 32 bits, secondary 8 bits, row index 24 bits.
     public func sort(_ rows: [Int32], by sort: IncidentSort) -> [Int32] {
+        self.sort(rows, by: sort, limit: nil)
+    }
+
+    /// The first `limit` rows of the sorted order (all with nil): what one frame shows, found
+    /// in one pass without sorting the rest.
+    public func sort(_ rows: [Int32], by sort: IncidentSort, limit: Int?) -> [Int32] {
         guard rows.count > 1 else { return rows }
         let ranks = stringRanks()
         var keys = [UInt64](repeating: 0, count: rows.count)
@@ -306,6 +320,9 @@ public struct IncidentTable: Sendable {
             let (p, s) = key(Int(r), sort.column, ranks: ranks)
             let primary = sort.ascending ? p : ~p
             keys[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+        }
+        if let limit, limit < rows.count / 8, rows.count <= 0xFF_FFFF {
+            return RadixSort.smallest(keys, limit).map { rows[Int($0 & 0xFF_FFFF)] }
         }
         if rows.count > 0xFF_FFFF {
             // Beyond 16M rows the index does not fit: compare in full.
@@ -403,6 +420,36 @@ public struct IncidentTable: Sendable {
 
 /// LSD radix sort of 64-bit keys, 16 bits a pass; passes whose digit is constant are skipped.
 enum RadixSort {
+    /// The `k` smallest keys, sorted: a bounded max-heap over one pass.
+    static func smallest(_ keys: [UInt64], _ k: Int) -> [UInt64] {
+        guard k > 0 else { return [] }
+        var heap: [UInt64] = []
+        heap.reserveCapacity(k)
+        func siftDown(_ i: Int) {
+            var i = i
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l] > heap[m] { m = l }
+                if r < heap.count && heap[r] > heap[m] { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for v in keys {
+            if heap.count < k {
+                heap.append(v)
+                var i = heap.count - 1
+                while i > 0 && heap[(i - 1) / 2] < heap[i] { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+            } else if v < heap[0] {
+                heap[0] = v
+                siftDown(0)
+            }
+        }
+        return heap.sorted()
+    }
+
     static func sort(_ keys: inout [UInt64]) {
         let n = keys.count
         guard n > 64 else { keys.sort(); return }

@@ -228,3 +228,39 @@ final class Mailbox: @unchecked Sendable {
     func add(_ c: DeskChange) { lock.withLock { items.append(c) } }
     var all: [DeskChange] { lock.withLock { items } }
 }
+
+@Suite struct IncidentTableSortTests {
+    @Test func radixSortAndTopKAgreeWithTheStandardSort() {
+        var x: UInt64 = 0x1234_5678_9ABC_DEF0
+        var keys: [UInt64] = []
+        for _ in 0..<5000 {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            keys.append(x % 1000 << 32 | (x & 0xFFFF))
+        }
+        var radix = keys
+        RadixSort.sort(&radix)
+        #expect(radix == keys.sorted())
+        #expect(RadixSort.smallest(keys, 50) == Array(keys.sorted().prefix(50)))
+        #expect(RadixSort.smallest(keys, 0).isEmpty)
+    }
+
+    @Test func pageIsThePrefixOfTheFullOrder() throws {
+        let dir = TempDir()
+        let clock = TestClock(t0)
+        let desk = try smallDesk(dir, clock: clock)
+        for k in 1...40 {
+            clock.advance(Double((k * 7919) % 600))
+            _ = try open(desk, "Item \(k)")
+        }
+        let t = try desk.snapshot.incidents
+        for column in IncidentColumn.allCases {
+            for ascending in [true, false] {
+                let sort = IncidentSort(column, ascending: ascending)
+                let full = t.select(.open, sort: sort, now: clock.now)
+                let page = t.page(.open, sort: sort, limit: 3, now: clock.now)
+                #expect(page.count == 40)
+                #expect(page.rows == Array(full.prefix(3)), "\(column) \(ascending)")
+            }
+        }
+    }
+}
