@@ -90,6 +90,10 @@ public struct AppState: Sendable {
 
     private mutating func handleMouse(_ mouse: MouseEvent) -> [Effect] {
         guard help == nil, confirm == nil, !commandActive else { return [] }
+        if panes[current].ownsListKeys {
+            let ctx = context
+            return panes[current].mouse(mouse, body: Rect(x: 0, y: 1, width: size.width, height: bodyHeight), context: ctx)
+        }
         switch mouse.kind {
         case .wheelUp: panes[current].table?.move(by: -3)
         case .wheelDown: panes[current].table?.move(by: 3)

@@ -86,6 +86,8 @@ public protocol Pane: Sendable {
     mutating func run(command: String, argument: String, context: PaneContext) -> [Effect]
     /// The text back from `$EDITOR` after an `.editText` effect (nil: the editor failed).
     mutating func edited(_ text: String?, context: PaneContext) -> [Effect]
+    /// A click or wheel on a pane that owns its list (`body` is the pane's area).
+    mutating func mouse(_ event: MouseEvent, body: Rect, context: PaneContext) -> [Effect]
 }
 
 extension Pane {
@@ -94,6 +96,7 @@ extension Pane {
     public var modalHints: [(key: String, label: String)]? { nil }
     public mutating func run(command: String, argument: String, context: PaneContext) -> [Effect] { [] }
     public mutating func edited(_ text: String?, context: PaneContext) -> [Effect] { [] }
+    public mutating func mouse(_ event: MouseEvent, body: Rect, context: PaneContext) -> [Effect] { [] }
 }
 
 extension Pane {

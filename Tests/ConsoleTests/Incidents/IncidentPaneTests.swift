@@ -32,6 +32,18 @@ import Terminal
         #expect(state.incidentPane.selectedID == RecordID(.incident, 4))
     }
 
+    @Test func clickSelectsARowAndTheWheelMoves() throws {
+        var state = IncidentFixture.state(try IncidentFixture().pane())
+        let lines = Fixtures.lines(state)
+        let y = try #require(lines.firstIndex { $0.contains("INC-7 ") })
+        _ = state.handle(.mouse(MouseEvent(kind: .press(button: 1), x: 10, y: y)))
+        #expect(state.incidentPane.selectedID == RecordID(.incident, 7))
+        _ = state.handle(.mouse(MouseEvent(kind: .press(button: 1), x: 10, y: y)))
+        #expect(state.incidentPane.detailOpen)
+        _ = state.handle(.mouse(MouseEvent(kind: .wheelUp, x: 10, y: 5)))
+        #expect(state.incidentPane.selectedID == RecordID(.incident, 1))
+    }
+
     @Test func filterNarrowsAsYouTypeAndTermsAreAnded() throws {
         var state = IncidentFixture.state(try IncidentFixture().pane())
         Fixtures.press("/", into: &state)

@@ -455,6 +455,28 @@ public struct IncidentQueuePane: Pane {
         return []
     }
 
+    /// The wheel moves the selection; a click on a row selects it (a second click on the
+    /// selected row opens the detail).
+    public mutating func mouse(_ event: MouseEvent, body: Rect, context: PaneContext) -> [Effect] {
+        guard modal == nil else { return [] }
+        let height = context.bodyHeight
+        switch event.kind {
+        case .wheelUp: select(selected - 3, height: height)
+        case .wheelDown: select(selected + 3, height: height)
+        case .press(button: 1):
+            let table = IncidentQueueRender.tableRect(self, in: body)
+            let top = table.y + 2, page = table.maxY - top
+            guard table.contains(x: event.x, y: event.y), event.y >= top, page > 0 else { return [] }
+            let first = Self.offset(selected: selected, offset: offset, page: page, count: rows.count)
+            let k = first + event.y - top
+            guard k < rows.count else { return [] }
+            if k == selected, !detailOpen { return perform(.incidentDetail, context: context) }
+            select(k, height: height)
+        default: break
+        }
+        return []
+    }
+
     public func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)? {
         IncidentQueueRender.render(self, into: &canvas, rect: rect, theme: theme, context: context)
     }

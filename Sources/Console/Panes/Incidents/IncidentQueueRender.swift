@@ -12,8 +12,12 @@ enum IncidentQueueRender {
     /// Lines the table keeps when the detail sits under it.
     static func tableHeight(body: Int) -> Int { max(4, body * 2 / 5) }
 
-    static func render(_ pane: IncidentQueuePane, into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)? {
-        guard rect.width > 0, rect.height > 0 else { return nil }
+    /// Where the table goes in the pane's area (the detail takes the rest).
+    static func tableRect(_ pane: IncidentQueuePane, in rect: Rect) -> Rect {
+        split(pane, rect).table
+    }
+
+    static func split(_ pane: IncidentQueuePane, _ rect: Rect) -> (table: Rect, detail: Rect?) {
         var tableRect = rect
         var detailRect: Rect?
         if pane.detailOpen {
@@ -27,6 +31,12 @@ enum IncidentQueueRender {
                 detailRect = Rect(x: rect.x, y: rect.y + th, width: rect.width, height: rect.height - th)
             }
         }
+        return (tableRect, detailRect)
+    }
+
+    static func render(_ pane: IncidentQueuePane, into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)? {
+        guard rect.width > 0, rect.height > 0 else { return nil }
+        let (tableRect, detailRect) = split(pane, rect)
         var cursor = drawTable(pane, rect: tableRect, theme: theme, keyMap: context.keyMap, into: &canvas)
         if let detailRect, detailRect.height > 2 {
             IncidentDetailRender.draw(pane, rect: detailRect, theme: theme, into: &canvas)
