@@ -53,13 +53,14 @@ public final class DeskLink: Sendable {
 
     /// Commits `commands` as one transaction; reports the store's refusal in its own words,
     /// or `done`.
-    func submit(_ commands: [Command], expecting: [RecordID: UInt64], done: String) {
+    func submit(_ commands: [Command], expecting: [RecordID: UInt64], done: String, ids: Set<RecordID>) {
         work.async { [weak self, client] in
             let failure: String?
             do { try client.perform(commands, expecting: expecting); failure = nil } catch { failure = "\(error)" }
             self?.changed()
             self?.post { pane in
                 pane.busy = max(0, pane.busy - 1)
+                pane.inFlight.subtract(ids)
                 if let failure { return [.error(failure)] }
                 pane.marks = []
                 return [.notice(done)]

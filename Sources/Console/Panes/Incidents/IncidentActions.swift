@@ -190,6 +190,8 @@ extension IncidentQueuePane {
         var expecting = versions(of: Array(ids))
         if let seen = actionVersions { expecting.merge(seen.filter { ids.contains($0.key) }) { _, old in old } }
         actionVersions = nil
+        // My own commits still on their way may not be in the snapshot yet: not stale.
+        for id in inFlight { expecting[id] = nil }
         if ids.count > 1 {
             let list = Self.describe(ids.sorted(), listing: true)
             modal = .confirm(BatchConfirm(dialog: ConfirmDialog(title: "\(ids.count) incidents", question: "\(verb) \(list)?", action: .incidentTake),
@@ -205,7 +207,9 @@ extension IncidentQueuePane {
             return [.notice(done)]
         }
         busy += 1
-        link.submit(commands, expecting: expecting, done: done)
+        let ids = Set(commands.compactMap(\.incidentID))
+        inFlight.formUnion(ids)
+        link.submit(commands, expecting: expecting, done: done, ids: ids)
         return []
     }
 

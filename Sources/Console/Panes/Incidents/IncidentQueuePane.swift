@@ -121,6 +121,8 @@ public struct IncidentQueuePane: Pane {
     private var lastQueueMinute: Int = -1
     /// Commits handed to the store and not yet answered.
     public internal(set) var busy = 0
+    /// Incidents with a commit of mine not yet answered.
+    var inFlight: Set<RecordID> = []
     /// Commands handed over without a link (tests read them here).
     public internal(set) var outbox: [[Command]] = []
 
