@@ -14,7 +14,8 @@ extension IncidentQueuePane {
         guard !targets.isEmpty else { return [.error("No incident selected — the queue is empty")] }
         // The versions the agent is looking at now: if someone changes an incident while the
         // agent types a note or picks a reason, the store refuses the edit and says who.
-        actionVersions = versions(of: targets)
+        // (Not for incidents with a commit of mine still on its way: their new version is mine.)
+        actionVersions = versions(of: targets.filter { !inFlight.contains($0) })
         let what = Self.describe(targets)
         switch action {
         case .incidentTake:
