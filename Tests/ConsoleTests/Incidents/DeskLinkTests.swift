@@ -113,6 +113,22 @@ import Terminal
         #expect(try fixture.desk.incident(RecordID(.incident, 7))?.workNotes.map(\.text) == ["Looking at fs-02 too"])
     }
 
+    @Test func quickSuccessiveActionsOnOneIncidentAreNotStaleAgainstMyself() throws {
+        let fixture = try IncidentFixture()
+        var live = try Live(fixture)
+        live.pump { $0.incidentPane.snapshot != nil }
+        _ = live.state.apply(live.state.run("open INC-8"))
+        // Take, then a note before the take's answer came back.
+        Fixtures.press("t", "w", into: &live.state)
+        Fixtures.type("On my way", into: &live.state)
+        Fixtures.press("Enter", into: &live.state)
+        live.pump { $0.messageLog.count >= 2 }
+        #expect(live.state.messageLog.map(\.line.text) == ["Took INC-8", "Work note added to INC-8"])
+        let incident = try #require(try fixture.desk.incident(RecordID(.incident, 8)))
+        #expect(incident.assignee == "alice")
+        #expect(incident.workNotes.map(\.text) == ["On my way"])
+    }
+
     @Test func detailLoadsOffTheUIThread() throws {
         let fixture = try IncidentFixture()
         var live = try Live(fixture)
