@@ -33,11 +33,17 @@ import Testing
         return object
     }
 
+    /// Waits until the queue shows rows (the desk is read off the UI thread after start).
+    @discardableResult
+    static func waitForQueue(_ session: TmuxSession, timeout: Double = 10) throws -> String {
+        try session.waitUntil("the queue's rows", timeout: timeout) { $0.contains(" incidents  sorted by") && $0.contains("  INC-") }
+    }
+
     @Test func demoOpensOnTheIncidentQueue() throws {
         let session = try TmuxSession()
         defer { session.close() }
         try session.start(width: 100, height: 30, arguments: ["demo", "--incidents", "200"])
-        let screen = try session.waitUntil("the queue", timeout: 60) { $0.contains("─ All open") && $0.contains("sorted by SLA") }
+        let screen = try Self.waitForQueue(session, timeout: 60)
         #expect(screen.contains("OpsDesk · Incidents · All open"))
         #expect(screen.contains("INC-"))
         // Another saved queue by command, and back by key.
@@ -57,7 +63,7 @@ import Testing
         let store = try Self.demo(session)
         let id = try Self.addIncident(session, store: store, title: "Badge reader at door 3 rejects every card")
         try session.start(width: 120, height: 32, arguments: ["--store", store])
-        try session.waitFor("sorted by SLA")
+        try Self.waitForQueue(session)
         session.sendKeys(":")
         session.type("open \(id)")
         session.sendKeys("Enter")
@@ -105,7 +111,7 @@ import Testing
         try first.start(width: 120, height: 32, arguments: ["--store", store])
         try second.start(width: 120, height: 32, arguments: ["--store", store, "--as", "tom"])
         for s in [first, second] {
-            try s.waitFor("sorted by SLA")
+            try Self.waitForQueue(s)
             s.sendKeys(":")
             s.type("open \(id)")
             s.sendKeys("Enter")
@@ -129,7 +135,7 @@ import Testing
         let store = try Self.demo(session)
         let id = try Self.addIncident(session, store: store, title: "Label printer in goods-in prints blank labels")
         try session.start(width: 120, height: 32, arguments: ["--store", store, "--as", "tom"])
-        try session.waitFor("sorted by SLA")
+        try Self.waitForQueue(session)
         session.sendKeys(":")
         session.type("open \(id)")
         session.sendKeys("Enter")
