@@ -43,7 +43,9 @@ struct ConsoleCommand: ParsableCommand {
                 let desk = user == real.user ? real : try Desk(store: real.store, user: user)
                 link = DeskLink(client: DeskClient(desk: desk))
                 info.user = user.user
-                panes.insert(IncidentQueuePane(user: user.user, link: link, bell: config.bell), at: 0)
+                // The start view when the desk has incidents; after About otherwise.
+                let hasIncidents = ((try? desk.snapshot.incidents.count) ?? 0) > 0
+                panes.insert(IncidentQueuePane(user: user.user, link: link, bell: config.bell), at: hasIncidents ? 0 : 1)
             } catch {
                 info.warnings.append("Cannot open the store: \(error)")
             }
