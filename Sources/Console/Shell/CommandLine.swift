@@ -3,8 +3,12 @@ import Terminal
 /// What a command's argument names, for completion.
 public enum CommandArgument: Hashable, Sendable {
     case view, theme
-    /// A saved incident queue's name; free text that may be left out; a record ID.
-    case queue, optionalText, record
+    /// A saved incident queue's name; free text that may be left out; a record ID; a queue
+    /// column (may be left out).
+    case queue, optionalText, record, column
+
+    /// The command also runs without it.
+    var isOptional: Bool { self == .optionalText || self == .column }
 
     var placeholder: String {
         switch self {
@@ -13,6 +17,7 @@ public enum CommandArgument: Hashable, Sendable {
         case .queue: "QUEUE"
         case .optionalText: "[TEXT]"
         case .record: "ID"
+        case .column: "[COLUMN]"
         }
     }
 }
@@ -94,6 +99,7 @@ public struct CommandLineState: Hashable, Sendable {
             case .view: options = vocabulary.views
             case .theme: options = vocabulary.themes
             case .queue: options = SavedQueue.allCases.map(\.commandName)
+            case .column: options = QueueColumn.allCases.map(\.rawValue)
             case .optionalText, .record: options = []
             }
         } else {
@@ -174,7 +180,7 @@ public struct CommandLineState: Hashable, Sendable {
         guard let first = words.first else { return .failure(.empty) }
         guard let spec = spec(named: first) else { return .failure(.unknown(first)) }
         let rest = words.dropFirst().joined(separator: " ")
-        if spec.argument != nil, spec.argument != .optionalText, rest.isEmpty { return .failure(.missingArgument(spec)) }
+        if let argument = spec.argument, !argument.isOptional, rest.isEmpty { return .failure(.missingArgument(spec)) }
         if spec.argument == nil, !rest.isEmpty { return .failure(.unexpectedArgument(spec)) }
         switch spec.name {
         case "view": return .success(.view(rest))

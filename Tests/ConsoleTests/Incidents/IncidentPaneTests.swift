@@ -229,6 +229,10 @@ import Terminal
         #expect(state.message?.kind == .error)
         Fixtures.press("]", into: &state)
         #expect(state.incidentPane.queue == .unassigned)
+        Fixtures.press(":", into: &state)
+        Fixtures.type("sort as", into: &state)
+        Fixtures.press("Tab", "Enter", into: &state)
+        #expect(state.incidentPane.sort == QueueSort(column: .assignee))
     }
 
     @Test func openCommandFindsAResolvedIncident() throws {

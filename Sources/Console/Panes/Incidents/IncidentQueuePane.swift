@@ -40,7 +40,7 @@ public struct IncidentQueuePane: Pane {
     /// The pane's `:` commands; each does what its key does (`:note TEXT` skips the prompt).
     public static let commands: [CommandSpec] = [
         CommandSpec(name: "queue", aliases: [], argument: .queue, summary: "Show a saved queue: mine, unassigned, open, breaching, major, resolved", scope: .incidents),
-        CommandSpec(name: "sort", aliases: [], argument: .optionalText, summary: "Sort by a column (id, p, state, sla, assignee, group, ci, age, title); again to reverse", scope: .incidents),
+        CommandSpec(name: "sort", aliases: [], argument: .column, summary: "Sort by a column (id, p, state, sla, assignee, group, ci, age, title); again to reverse", scope: .incidents),
         CommandSpec(name: "new", aliases: [], argument: .optionalText, summary: "Open a new incident (the text is its title)", scope: .incidents),
         CommandSpec(name: "take", aliases: [], argument: nil, summary: "Take the selected (or marked) incidents", scope: .incidents),
         CommandSpec(name: "assign", aliases: [], argument: .optionalText, summary: "Assign: GROUP [AGENT], or pick", scope: .incidents),
@@ -193,6 +193,12 @@ public struct IncidentQueuePane: Pane {
         appliedFilter = ""
         applyFilter()
         lastQueueMinute = Int(now.timeIntervalSince1970 / 60)
+    }
+
+    /// Sets the `/` filter text as if typed (benchmarks and scripts; keys go through `capture`).
+    public mutating func setFilter(_ text: String) {
+        filter = TextInput(text)
+        applyFilter()
     }
 
     /// Narrows `queueRows` by the filter text: from the last result when the text only grew.
