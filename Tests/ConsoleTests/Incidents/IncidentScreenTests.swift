@@ -98,4 +98,20 @@ import Terminal
             return state
         }
     }
+
+    @Test func everySizeFromTinyToWideDrawsWithinTheScreen() throws {
+        let fixture = try IncidentFixture()
+        let pane = try fixture.pane()
+        for keys in [[], ["Enter"], ["Enter", "s"], ["n"], ["/", "m"]] {
+            for width in stride(from: 1, through: 140, by: 7) {
+                for height in [1, 2, 3, 5, 9, 24] {
+                    var state = IncidentFixture.state(pane, width: width, height: height)
+                    for k in keys { Fixtures.press(k, into: &state) }
+                    let (canvas, cursor) = Render.frame(state)
+                    #expect(canvas.size == Size(width: width, height: height))
+                    if let cursor { #expect(cursor.x >= 0 && cursor.x < width && cursor.y >= 0 && cursor.y < height, "\(keys) at \(width)x\(height)") }
+                }
+            }
+        }
+    }
 }

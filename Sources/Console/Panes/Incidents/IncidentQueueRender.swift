@@ -44,6 +44,8 @@ enum IncidentQueueRender {
         if let modal = pane.modal {
             cursor = drawModal(modal, pane: pane, area: rect, theme: theme, into: &canvas)
         }
+        // On a screen too narrow for the input there is no place for the cursor.
+        if let c = cursor, !rect.contains(x: c.x, y: c.y) { cursor = nil }
         return cursor
     }
 
