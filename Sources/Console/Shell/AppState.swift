@@ -39,7 +39,7 @@ public struct AppState: Sendable {
 
     public var pane: any Pane { panes[current] }
 
-    public var context: PaneContext { PaneContext(info: info, keyMap: keyMap, messages: messageLog, bodyHeight: bodyHeight) }
+    public var context: PaneContext { PaneContext(info: info, keyMap: keyMap, messages: messageLog, bodyHeight: bodyHeight, bodyWidth: size.width) }
 
     /// Key scopes in force, most specific first.
     public var scopes: [KeyScope] {

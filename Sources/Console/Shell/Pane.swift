@@ -18,6 +18,8 @@ public struct PaneContext: Sendable {
     public var messages: [LoggedMessage]
     /// Lines the pane's area has (for page keys and scrolling of panes that own their rows).
     public var bodyHeight: Int = 21
+    /// Columns the pane's area has.
+    public var bodyWidth: Int = 80
 }
 
 /// What an action asks for beyond the pane's own state. The app state handles the first

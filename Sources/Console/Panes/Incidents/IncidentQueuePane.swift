@@ -119,6 +119,8 @@ public struct IncidentQueuePane: Pane {
     /// P1s in my groups already seen, so only new ones ring.
     private var seenP1: Set<RecordID>?
     private var lastQueueMinute: Int = -1
+    /// The pane's width as of the last key (the detail sits beside the table when wide).
+    var bodyWidth = 80
     /// Commits handed to the store and not yet answered.
     public internal(set) var busy = 0
     /// Incidents with a commit of mine not yet answered.
@@ -267,12 +269,10 @@ public struct IncidentQueuePane: Pane {
 
     /// Rows the table shows in a body `height` lines tall (rule and header take two).
     func tablePage(height: Int) -> Int {
-        let tableHeight = detailOpen && !sideBySide(width: 0) ? IncidentQueueRender.tableHeight(body: height) : height
+        let tableHeight = IncidentQueueRender.split(self, Rect(x: 0, y: 0, width: bodyWidth, height: height)).table.height
         return max(1, tableHeight - 2)
     }
 
-    /// Detail beside the table when there is room (decided again by render with the width).
-    func sideBySide(width: Int) -> Bool { width >= IncidentQueueRender.sideBySideWidth }
 
     mutating func requestDetail() {
         guard let id = selectedID else { detail = nil; return }
@@ -297,6 +297,7 @@ public struct IncidentQueuePane: Pane {
 
     public mutating func sync(_ context: PaneContext) {
         now = clock()
+        bodyWidth = context.bodyWidth
         // Queues that depend on the time are recomputed each minute.
         if queue == .breachingSoon || queue == .recentlyResolved, Int(now.timeIntervalSince1970 / 60) != lastQueueMinute {
             rebuild()
@@ -323,6 +324,7 @@ public struct IncidentQueuePane: Pane {
     }
 
     public mutating func capture(_ key: Key, context: PaneContext) -> [Effect]? {
+        bodyWidth = context.bodyWidth
         if modal != nil { return handleModalKey(key, context: context) }
         guard filtering else { return nil }
         let height = context.bodyHeight
@@ -349,6 +351,7 @@ public struct IncidentQueuePane: Pane {
     }
 
     public mutating func perform(_ action: Action, context: PaneContext) -> [Effect] {
+        bodyWidth = context.bodyWidth
         let height = context.bodyHeight
         let page = max(1, tablePage(height: height) - 1)
         switch action {
