@@ -178,8 +178,6 @@ extension IncidentQueuePane {
             let children = ids.filter { $0 != parent }
             guard !children.isEmpty else { return [.error("An incident cannot be its own parent")] }
             return commit(children.map { .setParent($0, parent: parent) }, done: "\(Self.describe(children)) now under \(parent)", verb: "Put under \(parent)")
-        case .queue, .sort:
-            return []
         }
     }
 
@@ -195,6 +193,7 @@ extension IncidentQueuePane {
         for id in inFlight { expecting[id] = nil }
         if ids.count > 1 {
             let list = Self.describe(ids.sorted(), listing: true)
+            // The dialog's action is not used: the pane keeps the batch and answers y/n itself.
             modal = .confirm(BatchConfirm(dialog: ConfirmDialog(title: "\(ids.count) incidents", question: "\(verb) \(list)?", action: .incidentTake),
                                           commands: commands, expecting: expecting, done: done))
             return []

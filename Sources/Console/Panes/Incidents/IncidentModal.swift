@@ -15,7 +15,6 @@ enum Flow: Hashable, Sendable {
     case linkProblem([RecordID])
     case majorReason([RecordID]), majorDecision([RecordID]), majorRejectReason([RecordID])
     case parent([RecordID])
-    case queue, sort
 }
 
 /// One line of text asked for (a note, a reason, an ID).
