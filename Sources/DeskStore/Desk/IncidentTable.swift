@@ -1,0 +1,483 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import ITSM
+
+/// Which incidents a queue holds.
+public enum IncidentScope: Sendable, Hashable {
+    case all
+    /// New, Assigned, In Progress, On Hold.
+    case open
+    /// Open and assigned to the user.
+    case assignedTo(String)
+    /// Open, no assignee, in one of the groups.
+    case unassigned(inGroups: Set<String>)
+    /// Open, in one of the groups.
+    case inGroups(Set<String>)
+    /// Open with a running resolution or response clock due within the interval (or over).
+    case breachingWithin(TimeInterval)
+    /// Proposed or accepted major incidents, and their children, while open.
+    case major
+    /// Resolved or closed since the date.
+    case resolvedSince(Date)
+}
+
+/// A column a queue can sort on.
+public enum IncidentColumn: String, CaseIterable, Sendable, Hashable {
+    case id, priority, state, sla, assignee, group, service, ci, opened, updated, title
+}
+
+public struct IncidentSort: Sendable, Hashable {
+    public var column: IncidentColumn
+    public var ascending: Bool
+    public init(_ column: IncidentColumn, ascending: Bool = true) {
+        self.column = column
+        self.ascending = ascending
+    }
+    /// SLA due first (running clocks, soonest first), then priority.
+    public static let `default` = IncidentSort(.sla)
+}
+
+/// Every incident's queue row, in flat columns: sorted and filtered at a million rows within a
+/// frame. Immutable and `Sendable`: the store side hands a new one to the UI thread.
+///
+/// Row indices (`Int32`) are positions in the table; they stay valid for this value only.
+public struct IncidentTable: Sendable {
+    let image: RowImage
+    /// Base rows replaced since the image was built, by base index.
+    var overlay: [Int: PackedRow] = [:]
+    /// Bit per base row: set when `overlay` holds it.
+    var replaced: [UInt64]
+    /// Incidents the image does not have, sorted by number.
+    var added: [PackedRow] = []
+    /// Warning thresholds per SLA definition name (from the directory).
+    var warnings: [String: [Int]] = [:]
+
+    init(image: RowImage) {
+        self.image = image
+        self.replaced = [UInt64](repeating: 0, count: (image.count + 63) / 64)
+    }
+
+    /// How many incidents there are.
+    public var count: Int { image.count + added.count }
+
+    /// The highest incident number.
+    public var maxNumber: Int {
+        max(Int(added.last?.number ?? 0), image.count > 0 ? Int(image.u32(.number, image.count - 1)) : 0)
+    }
+
+    /// The row at index `i` (0..<count).
+    public subscript(i: Int) -> IncidentRow {
+        packed(i).row { [warnings] name in warnings[name] ?? [50, 75, 90] }
+    }
+
+    /// The row of `id`, if the incident exists.
+    public func row(_ id: RecordID) -> IncidentRow? { index(of: id).map { self[$0] } }
+
+    /// The index of `id`'s row.
+    public func index(of id: RecordID) -> Int? {
+        guard id.kind == .incident, let n = id.number, n > 0, n <= Int(UInt32.max) else { return nil }
+        if let i = image.index(ofNumber: UInt32(n)) { return i }
+        var lo = 0, hi = added.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if added[mid].number < UInt32(n) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < added.count && added[lo].number == UInt32(n) ? image.count + lo : nil
+    }
+
+    /// Child incidents of `id`, in number order.
+    public func children(of id: RecordID) -> [RecordID] {
+        guard let n = id.number else { return [] }
+        let target = UInt32(clamping: n)
+        var out: [RecordID] = []
+        let parents = image.column32(.parent)
+        for i in 0..<image.count where parents[i] == target && !isReplaced(i) { out.append(RecordID(.incident, Int(image.u32(.number, i)))) }
+        for (_, r) in overlay where r.parent == target { out.append(RecordID(.incident, Int(r.number))) }
+        for r in added where r.parent == target { out.append(RecordID(.incident, Int(r.number))) }
+        return out.sorted()
+    }
+
+    @inline(__always) func isReplaced(_ i: Int) -> Bool {
+        replaced[i >> 6] & (1 << UInt64(i & 63)) != 0
+    }
+
+    func packed(_ i: Int) -> PackedRow {
+        if i >= image.count { return added[i - image.count] }
+        if isReplaced(i), let r = overlay[i] { return r }
+        return image.packed(i)
+    }
+
+    /// Replaces or adds rows (the Desk's catch-up).
+    mutating func upsert(_ rows: [PackedRow]) {
+        for r in rows {
+            if let i = image.index(ofNumber: r.number) {
+                overlay[i] = r
+                replaced[i >> 6] |= 1 << UInt64(i & 63)
+                continue
+            }
+            var lo = 0, hi = added.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if added[mid].number < r.number { lo = mid + 1 } else { hi = mid }
+            }
+            if lo < added.count && added[lo].number == r.number { added[lo] = r } else { added.insert(r, at: lo) }
+        }
+    }
+
+    /// Every row, in the table's own form (for writing a new image).
+    func allPacked() -> [PackedRow] {
+        var out: [PackedRow] = []
+        out.reserveCapacity(count)
+        for i in 0..<count { out.append(packed(i)) }
+        return out
+    }
+
+    // MARK: Queries
+
+    /// The rows of `scope`, matching `text` (see `filter`), sorted by `sort` (ties by number).
+    public func select(_ scope: IncidentScope, text: String = "", sort: IncidentSort = .default, now: Date) -> [Int32] {
+        var rows = self.rows(in: scope, now: now)
+        if !text.isEmpty { rows = filter(rows, text: text) }
+        return self.sort(rows, by: sort)
+    }
+
+    /// One frame's worth: how many rows match, and the first `limit` of them in order.
+    public func page(_ scope: IncidentScope, text: String = "", sort: IncidentSort = .default, limit: Int,
+                     now: Date) -> (count: Int, rows: [Int32]) {
+        var rows = self.rows(in: scope, now: now)
+        if !text.isEmpty { rows = filter(rows, text: text) }
+        return (rows.count, self.sort(rows, by: sort, limit: limit))
+    }
+
+    /// The rows of `scope`, in index order.
+    public func rows(in scope: IncidentScope, now: Date) -> [Int32] {
+        let nowPacked = PackedTime.pack(now)
+        var out: [Int32] = []
+        let states = image.column8(.state)
+        let openCodes: [Bool] = (0...8).map { c in Code.state(UInt8(c)).isOpen && c != 0 }
+        switch scope {
+        case .all:
+            return (0..<Int32(count)).map { $0 }
+        case .open:
+            out.reserveCapacity(count)
+            for i in 0..<image.count where openCodes[Int(min(states[i], 8))] && !isReplaced(i) { out.append(Int32(i)) }
+        case let .assignedTo(user):
+            let ids = stringIDs { $0 == user }
+            let col = image.column32(.assignee)
+            if !ids.isEmpty { for i in 0..<image.count where ids.contains(col[i]) && openCodes[Int(min(states[i], 8))] && !isReplaced(i) { out.append(Int32(i)) } }
+        case let .unassigned(groups):
+            let ids = stringIDs { groups.contains($0) }
+            let g = image.column32(.group), a = image.column32(.assignee)
+            if !ids.isEmpty { for i in 0..<image.count where a[i] == 0 && ids.contains(g[i]) && openCodes[Int(min(states[i], 8))] && !isReplaced(i) { out.append(Int32(i)) } }
+        case let .inGroups(groups):
+            let ids = stringIDs { groups.contains($0) }
+            let g = image.column32(.group)
+            if !ids.isEmpty { for i in 0..<image.count where ids.contains(g[i]) && openCodes[Int(min(states[i], 8))] && !isReplaced(i) { out.append(Int32(i)) } }
+        case let .breachingWithin(seconds):
+            let limit = PackedTime.pack(now.addingTimeInterval(seconds))
+            let running = Code.stage(.inProgress)
+            let rs = image.column8(.resStage), rd = image.column32(.resDue)
+            let ps = image.column8(.rspStage), pd = image.column32(.rspDue)
+            for i in 0..<image.count where openCodes[Int(min(states[i], 8))] && !isReplaced(i) {
+                if (rs[i] == running && rd[i] != 0 && rd[i] <= limit) || (ps[i] == running && pd[i] != 0 && pd[i] <= limit) { out.append(Int32(i)) }
+            }
+        case .major:
+            let m = image.column8(.major)
+            let proposed = Code.major(.proposed), accepted = Code.major(.accepted)
+            var parents = Set<UInt32>()
+            for i in 0..<image.count where (m[i] == proposed || m[i] == accepted) && !isReplaced(i) {
+                if openCodes[Int(min(states[i], 8))] { out.append(Int32(i)) }
+                parents.insert(image.u32(.number, i))
+            }
+            for r in overlay.values.sorted(by: { $0.number < $1.number }) + added where r.major == proposed || r.major == accepted { parents.insert(r.number) }
+            if !parents.isEmpty {
+                let p = image.column32(.parent)
+                for i in 0..<image.count where p[i] != 0 && parents.contains(p[i]) && openCodes[Int(min(states[i], 8))] && !isReplaced(i) { out.append(Int32(i)) }
+                out.sort()
+            }
+        case let .resolvedSince(date):
+            let since = PackedTime.pack(date)
+            let r = image.column32(.resolvedAt)
+            let resolved = Code.state(.resolved), closed = Code.state(.closed)
+            for i in 0..<image.count where (states[i] == resolved || states[i] == closed) && r[i] >= since && !isReplaced(i) { out.append(Int32(i)) }
+        }
+        // Replaced and added rows, checked one by one.
+        var extra: [Int32] = []
+        for (i, r) in overlay where matches(r, scope, now: now, nowPacked: nowPacked) { extra.append(Int32(i)) }
+        for (k, r) in added.enumerated() where matches(r, scope, now: now, nowPacked: nowPacked) { extra.append(Int32(image.count + k)) }
+        if !extra.isEmpty {
+            out.append(contentsOf: extra)
+            out.sort()
+        }
+        return out
+    }
+
+    private func matches(_ r: PackedRow, _ scope: IncidentScope, now: Date, nowPacked: UInt32) -> Bool {
+        let open = Code.state(r.state).isOpen
+        switch scope {
+        case .all: return true
+        case .open: return open
+        case let .assignedTo(user): return open && r.assignee == user
+        case let .unassigned(groups): return open && r.assignee == nil && r.group.map(groups.contains) == true
+        case let .inGroups(groups): return open && r.group.map(groups.contains) == true
+        case let .breachingWithin(seconds):
+            let limit = PackedTime.pack(now.addingTimeInterval(seconds))
+            let running = Code.stage(.inProgress)
+            return open && ((r.resolution.stage == running && r.resolution.due != 0 && r.resolution.due <= limit)
+                || (r.response.stage == running && r.response.due != 0 && r.response.due <= limit))
+        case .major:
+            guard open else { return false }
+            let m = Code.major(r.major)
+            if m == .proposed || m == .accepted { return true }
+            guard r.parent != 0, let p = index(of: RecordID(.incident, Int(r.parent))) else { return false }
+            let pm = Code.major(packed(p).major)
+            return pm == .proposed || pm == .accepted
+        case let .resolvedSince(date):
+            let s = Code.state(r.state)
+            return (s == .resolved || s == .closed) && r.resolvedAt >= PackedTime.pack(date)
+        }
+    }
+
+    /// String-table ids whose string satisfies `test`.
+    private func stringIDs(_ test: (String) -> Bool) -> Set<UInt32> {
+        var ids = Set<UInt32>()
+        for (k, s) in image.strings.enumerated() where test(s) { ids.insert(UInt32(k + 1)) }
+        return ids
+    }
+
+    /// Keeps the rows (in their order) whose ID, title, assignee, group, service or CI
+    /// contains `text`, ignoring case. Titles are found by scanning one lowercased buffer.
+    public func filter(_ rows: [Int32], text: String) -> [Int32] {
+        let needle = text.lowercased().replacingOccurrences(of: "\n", with: " ")
+        guard !needle.isEmpty, !rows.isEmpty else { return rows }
+        // Names first: a handful of strings decide a bitset over the name columns.
+        var nameIDs = [Bool](repeating: false, count: image.strings.count + 1)
+        var anyName = false
+        for (k, s) in image.lowerStrings.enumerated() where s.contains(needle) { nameIDs[k + 1] = true; anyName = true }
+        let a = image.column32(.assignee), g = image.column32(.group), sv = image.column32(.service), c = image.column32(.ci)
+        let needleBytes = Array(needle.utf8)
+        // Title/ID hits in the base image.
+        var hit = [UInt64](repeating: 0, count: (image.count + 63) / 64)
+        if rows.count > image.count / 16 {
+            let buffer = image.searchBytes
+            needleBytes.withUnsafeBytes { nb in
+                guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+                var offset = 0
+                while offset < buffer.count {
+                    guard let p = c_memmem(base + offset, buffer.count - offset, nb.baseAddress!, nb.count) else { break }
+                    let at = UnsafeRawPointer(p) - base
+                    let row = image.row(atSearchOffset: at)
+                    guard row < image.count else { break }
+                    hit[row >> 6] |= 1 << UInt64(row & 63)
+                    offset = Int(image.u32(.searchEnd, row))
+                }
+            }
+        } else {
+            let buffer = image.searchBytes
+            needleBytes.withUnsafeBytes { nb in
+                guard let base = buffer.baseAddress else { return }
+                for r in rows where Int(r) < image.count {
+                    let range = image.searchRange(Int(r))
+                    if range.count >= nb.count, c_memmem(base + range.lowerBound, range.count, nb.baseAddress!, nb.count) != nil {
+                        hit[Int(r) >> 6] |= 1 << UInt64(Int(r) & 63)
+                    }
+                }
+            }
+        }
+        var out: [Int32] = []
+        out.reserveCapacity(rows.count / 4)
+        for r in rows {
+            let i = Int(r)
+            if i < image.count && !isReplaced(i) {
+                if hit[i >> 6] & (1 << UInt64(i & 63)) != 0 { out.append(r); continue }
+                if anyName && (nameIDs[Int(a[i])] || nameIDs[Int(g[i])] || nameIDs[Int(sv[i])] || nameIDs[Int(c[i])]) { out.append(r) }
+            } else {
+                let p = packed(i)
+                if p.searchText.contains(needle)
+                    || [p.assignee, p.group, p.service, p.ci].contains(where: { $0?.lowercased().contains(needle) == true }) {
+                    out.append(r)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Sorts rows by one column (ties: SLA then priority then number), with a radix sort over
+    /// 64-bit keys: primary 32 bits, secondary 8 bits, row index 24 bits.
+    public func sort(_ rows: [Int32], by sort: IncidentSort) -> [Int32] {
+        self.sort(rows, by: sort, limit: nil)
+    }
+
+    /// The first `limit` rows of the sorted order (all with nil): what one frame shows, found
+    /// in one pass without sorting the rest.
+    public func sort(_ rows: [Int32], by sort: IncidentSort, limit: Int?) -> [Int32] {
+        guard rows.count > 1 else { return rows }
+        let ranks = stringRanks()
+        var keys = [UInt64](repeating: 0, count: rows.count)
+        for (k, r) in rows.enumerated() {
+            let (p, s) = key(Int(r), sort.column, ranks: ranks)
+            let primary = sort.ascending ? p : ~p
+            keys[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+        }
+        if let limit, limit < rows.count / 8, rows.count <= 0xFF_FFFF {
+            return RadixSort.smallest(keys, limit).map { rows[Int($0 & 0xFF_FFFF)] }
+        }
+        if rows.count > 0xFF_FFFF {
+            // Beyond 16M rows the index does not fit: compare in full.
+            return rows.sorted { a, b in
+                let x = key(Int(a), sort.column, ranks: ranks), y = key(Int(b), sort.column, ranks: ranks)
+                let xp = sort.ascending ? x.0 : ~x.0, yp = sort.ascending ? y.0 : ~y.0
+                return (xp, x.1, a) < (yp, y.1, b)
+            }
+        }
+        RadixSort.sort(&keys)
+        return keys.map { rows[Int($0 & 0xFF_FFFF)] }
+    }
+
+    /// Alphabetical rank of every string id (odd numbers; none sorts last), and the order.
+    struct Ranks {
+        var byID: [UInt32]
+        var order: [Int]
+        subscript(_ id: Int) -> UInt32 { byID[id] }
+    }
+
+    private func stringRanks() -> Ranks {
+        let lower = image.lowerStrings
+        let order = lower.indices.sorted { lower[$0] < lower[$1] }
+        var ranks = [UInt32](repeating: UInt32.max, count: lower.count + 1)
+        for (rank, k) in order.enumerated() { ranks[k + 1] = UInt32(rank) * 2 + 1 }
+        return Ranks(byID: ranks, order: order)
+    }
+
+    /// The rank of a name not (necessarily) in the image: between its neighbours.
+    private func rank(_ s: String?, _ ranks: Ranks) -> UInt32 {
+        guard let s else { return UInt32.max }
+        let lower = s.lowercased()
+        var lo = 0, hi = ranks.order.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if image.lowerStrings[ranks.order[mid]] < lower { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < ranks.order.count && image.lowerStrings[ranks.order[lo]] == lower { return UInt32(lo) * 2 + 1 }
+        return UInt32(lo) * 2
+    }
+
+    /// (primary, secondary) sort key of row `i` for `column`.
+    private func key(_ i: Int, _ column: IncidentColumn, ranks: Ranks) -> (UInt32, UInt8) {
+        if i < image.count && !isReplaced(i) {
+            let pr = image.u8(.priority, i)
+            switch column {
+            case .id: return (image.u32(.number, i), 0)
+            case .priority:
+                var c = PackedClock(); c.stage = image.u8(.resStage, i); c.due = image.u32(.resDue, i)
+                return (UInt32(pr), UInt8(truncatingIfNeeded: c.sortKey >> 24))
+            case .state: return (UInt32(image.u8(.state, i)), pr)
+            case .sla:
+                var c = PackedClock(); c.stage = image.u8(.resStage, i); c.due = image.u32(.resDue, i)
+                return (c.sortKey, pr)
+            case .assignee: return (ranks[Int(image.u32(.assignee, i))], pr)
+            case .group: return (ranks[Int(image.u32(.group, i))], pr)
+            case .service: return (ranks[Int(image.u32(.service, i))], pr)
+            case .ci:
+                let ci = image.u32(.ci, i)
+                return (ranks[Int(ci == 0 ? image.u32(.service, i) : ci)], pr)
+            case .opened: return (image.u32(.openedAt, i), pr)
+            case .updated: return (image.u32(.updatedAt, i), pr)
+            case .title:
+                let range = image.searchRange(i)
+                let b = image.searchBytes
+                // Skip "inc-<n> ": the title starts after the first space.
+                var k = range.lowerBound
+                while k < range.upperBound && b[k] != 32 { k += 1 }
+                k += 1
+                var v: UInt32 = 0
+                for j in 0..<4 { v = v << 8 | UInt32(k + j < range.upperBound - 1 ? b[k + j] : 0) }
+                return (v, pr)
+            }
+        }
+        let r = packed(i)
+        switch column {
+        case .id: return (r.number, 0)
+        case .priority: return (UInt32(r.priority), UInt8(truncatingIfNeeded: r.resolution.sortKey >> 24))
+        case .state: return (UInt32(r.state), r.priority)
+        case .sla: return (r.resolution.sortKey, r.priority)
+        case .assignee: return (rank(r.assignee, ranks), r.priority)
+        case .group: return (rank(r.group, ranks), r.priority)
+        case .service: return (rank(r.service, ranks), r.priority)
+        case .ci: return (rank(r.ci ?? r.service, ranks), r.priority)
+        case .opened: return (r.openedAt, r.priority)
+        case .updated: return (r.updatedAt, r.priority)
+        case .title:
+            let t = Array(r.title.lowercased().utf8)
+            var v: UInt32 = 0
+            for j in 0..<4 { v = v << 8 | UInt32(j < t.count ? t[j] : 0) }
+            return (v, r.priority)
+        }
+    }
+}
+
+/// LSD radix sort of 64-bit keys, 16 bits a pass; passes whose digit is constant are skipped.
+enum RadixSort {
+    /// The `k` smallest keys, sorted: a bounded max-heap over one pass.
+    static func smallest(_ keys: [UInt64], _ k: Int) -> [UInt64] {
+        guard k > 0 else { return [] }
+        var heap: [UInt64] = []
+        heap.reserveCapacity(k)
+        func siftDown(_ i: Int) {
+            var i = i
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l] > heap[m] { m = l }
+                if r < heap.count && heap[r] > heap[m] { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for v in keys {
+            if heap.count < k {
+                heap.append(v)
+                var i = heap.count - 1
+                while i > 0 && heap[(i - 1) / 2] < heap[i] { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+            } else if v < heap[0] {
+                heap[0] = v
+                siftDown(0)
+            }
+        }
+        return heap.sorted()
+    }
+
+    static func sort(_ keys: inout [UInt64]) {
+        let n = keys.count
+        guard n > 64 else { keys.sort(); return }
+        var other = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 65536)
+        for shift in stride(from: 0, to: 64, by: 16) {
+            for k in 0..<65536 { counts[k] = 0 }
+            keys.withUnsafeBufferPointer { src in
+                for v in src { counts[Int((v >> UInt64(shift)) & 0xFFFF)] += 1 }
+            }
+            if counts.contains(n) { continue }
+            var sum = 0
+            for k in 0..<65536 { let c = counts[k]; counts[k] = sum; sum += c }
+            keys.withUnsafeBufferPointer { src in
+                other.withUnsafeMutableBufferPointer { dst in
+                    for v in src {
+                        let d = Int((v >> UInt64(shift)) & 0xFFFF)
+                        dst[counts[d]] = v
+                        counts[d] += 1
+                    }
+                }
+            }
+            swap(&keys, &other)
+        }
+    }
+}
+
+/// glibc's memmem (two-way search with SIMD), which the Glibc module does not export.
+@_silgen_name("memmem")
+func c_memmem(_ haystack: UnsafeRawPointer, _ haystackLength: Int,
+              _ needle: UnsafeRawPointer, _ needleLength: Int) -> UnsafeMutableRawPointer?
