@@ -1,0 +1,142 @@
+import DeskStore
+import Foundation
+import ITSM
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension MultiProcessTests {
+    /// Three writers and a compactor, killed with SIGKILL at seeded random moments, eight rounds
+    /// over one store. After each round the store opens and holds every transaction a writer
+    /// acknowledged, and each transaction (an incident plus its writer's tally) whole or not at all.
+    @Test func killedWritersLoseNoAcknowledgedTransactionAndLeaveNoneHalfWritten() throws {
+        let torture = try tortureExecutable()
+        let scratch = try ScratchDirectory("kill9")
+        defer { scratch.remove() }
+        let storePath = scratch.path + "/store"
+        try EventStore.create(at: storePath, group: nil)
+
+        var rng = SeededGenerator(seed: 0x6B69_6C6C_392D_3031)
+        let writers = 3
+        let rounds = 8
+        var highestAcked = [Int](repeating: -1, count: writers + 1)
+        var presentBefore = [Int](repeating: 0, count: writers + 1)
+        var killsDuringSnapshot = 0
+        var totalAcks = 0
+
+        for round in 0..<rounds {
+            var children: [ChildProcess] = []
+            defer { for child in children where child.waitStatus == nil { child.signal(SIGKILL); child.wait() } }
+            for w in 1...writers {
+                children.append(try ChildProcess(
+                    executable: torture,
+                    arguments: ["distinct", "--store", storePath, "--writer", String(w), "--seed", String(round)],
+                    name: "writer \(w)", stderrPath: scratch.path + "/writer-\(w).stderr"))
+            }
+            children.append(try ChildProcess(
+                executable: torture, arguments: ["compact", "--store", storePath],
+                name: "compactor", stderrPath: scratch.path + "/compactor.stderr"))
+
+            // Every process reports "ready" once its store is open; kill times count from there.
+            var lastLine = [String](repeating: "", count: children.count)
+            var ready = Set<Int>()
+            var resumedAt = [Int](repeating: 0, count: writers + 1)
+            var expectedNext = [Int](repeating: 0, count: writers + 1)
+            func absorb() throws {
+                for (index, child) in children.enumerated() {
+                    for line in child.takeLines() {
+                        lastLine[index] = line
+                        let parts = line.split(separator: " ")
+                        switch parts.first {
+                        case "ready":
+                            ready.insert(index)
+                            if index < writers, parts.count == 3, let i = Int(parts[2]) {
+                                resumedAt[index + 1] = i
+                                expectedNext[index + 1] = i
+                            }
+                        case "ack":
+                            guard parts.count == 3, let w = Int(parts[1]), let i = Int(parts[2]), w == index + 1 else {
+                                Issue.record("round \(round): unexpected line from \(child.name): \(line)")
+                                continue
+                            }
+                            #expect(i == expectedNext[w], "round \(round): writer \(w) acknowledged \(i) out of order")
+                            expectedNext[w] = i + 1
+                            highestAcked[w] = max(highestAcked[w], i)
+                            totalAcks += 1
+                        default: break
+                        }
+                    }
+                }
+            }
+            let readyDeadline = monotonicMilliseconds() + 15_000
+            while ready.count < children.count {
+                pollChildren(children, milliseconds: 50)
+                try absorb()
+                if let dead = children.first(where: { $0.reachedEOF }) {
+                    dead.wait()
+                    Issue.record("round \(round): \(dead.name) ended before it was ready (\(dead.terminationDescription)): \(dead.stderrText)")
+                    return
+                }
+                guard monotonicMilliseconds() < readyDeadline else {
+                    Issue.record("round \(round): processes not ready within 15 s")
+                    return
+                }
+            }
+
+            let start = monotonicMilliseconds()
+            var killAt = children.map { _ in start + Int64.random(in: 40...450, using: &rng) }
+            while children.contains(where: { !$0.reachedEOF }) {
+                pollChildren(children, milliseconds: 5)
+                try absorb()
+                let now = monotonicMilliseconds()
+                for (index, child) in children.enumerated() where child.waitStatus == nil && now >= killAt[index] {
+                    if child.reachedEOF { child.wait(); continue }
+                    child.signal(SIGKILL)
+                    child.wait()
+                    killAt[index] = .max
+                }
+                if let early = children.first(where: { $0.reachedEOF && $0.waitStatus == nil }) {
+                    early.wait()
+                    Issue.record("round \(round): \(early.name) ended by itself (\(early.terminationDescription)): \(early.stderrText)")
+                }
+                if now > start + 10_000 {
+                    Issue.record("round \(round): children still producing output 10 s after their kill time")
+                    return
+                }
+            }
+            for child in children { child.wait() }
+            if lastLine[writers].hasPrefix("compacting") { killsDuringSnapshot += 1 }
+
+            // The store as the next agent finds it.
+            let store = try EventStore.open(at: storePath)
+            for w in 1...writers {
+                let tally = store.view.record(RecordID(kind: .configurationItem, key: "torture-\(w)"))
+                let present = Int(tally?.version ?? 0)
+                #expect(present > highestAcked[w],
+                        "round \(round): writer \(w) acknowledged transaction \(highestAcked[w]) but the store holds only \(present)")
+                #expect(present >= presentBefore[w],
+                        "round \(round): writer \(w) had \(presentBefore[w]) transactions in the store, now \(present)")
+                #expect(present >= resumedAt[w])
+                // Each transaction whole: incident i exists exactly for the tally's count.
+                for i in max(0, presentBefore[w] - 2)..<present {
+                    let incident = store.view.record(RecordID(.incident, w * 1_000_000 + i + 1))
+                    #expect(incident?.version == 1, "round \(round): writer \(w)'s incident \(i) is missing beside its tally")
+                    if case .int(let n)? = incident?.fields["n"] {
+                        #expect(n == Int64(i))
+                    } else {
+                        Issue.record("round \(round): writer \(w)'s incident \(i) has no field n")
+                    }
+                }
+                for i in present..<(present + 2) {
+                    #expect(store.view.record(RecordID(.incident, w * 1_000_000 + i + 1)) == nil,
+                            "round \(round): writer \(w)'s incident \(i) exists without its tally (a partial transaction)")
+                }
+                presentBefore[w] = present
+            }
+            try store.verify()
+        }
+        #expect(totalAcks > 0, "no writer acknowledged anything")
+        #expect(killsDuringSnapshot > 0, "no kill landed while a snapshot was being written")
+    }
+}
