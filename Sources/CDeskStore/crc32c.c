@@ -1,4 +1,76 @@
 #include "CDeskStore.h"
 #include <sys/file.h>
+#include <string.h>
+
 int opsdesk_flock(int fd, int operation) { return flock(fd, operation); }
-uint32_t opsdesk_crc32c(uint32_t crc, const void *data, size_t length) { (void)data; (void)length; return crc; }
+
+/* CRC32C (Castagnoli, reflected polynomial 0x82F63B78), as LevelDB and iSCSI use it.
+   The caller passes the previous CRC (0 to start); pre- and post-inversion happen here,
+   so opsdesk_crc32c(opsdesk_crc32c(0, a), b) == crc of a followed by b. */
+
+static uint32_t table[8][256];
+static int table_ready = 0;
+
+static void build_table(void) {
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+        table[0][n] = c;
+    }
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = table[0][n];
+        for (int t = 1; t < 8; t++) { c = table[0][c & 0xff] ^ (c >> 8); table[t][n] = c; }
+    }
+    __atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
+}
+
+uint32_t opsdesk_crc32c_software(uint32_t crc, const void *data, size_t length) {
+    if (!__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE)) build_table();
+    const unsigned char *p = data;
+    uint32_t c = ~crc;
+    while (length >= 8) {
+        uint64_t w; memcpy(&w, p, 8);
+        w ^= c;
+        c = table[7][w & 0xff] ^ table[6][(w >> 8) & 0xff] ^ table[5][(w >> 16) & 0xff] ^
+            table[4][(w >> 24) & 0xff] ^ table[3][(w >> 32) & 0xff] ^ table[2][(w >> 40) & 0xff] ^
+            table[1][(w >> 48) & 0xff] ^ table[0][w >> 56];
+        p += 8; length -= 8;
+    }
+    while (length--) c = table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+    return ~c;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_sse42(uint32_t crc, const void *data, size_t length) {
+    const unsigned char *p = data;
+    uint64_t c = (uint32_t)~crc;
+    while (length && ((uintptr_t)p & 7)) { c = __builtin_ia32_crc32qi((uint32_t)c, *p++); length--; }
+    while (length >= 8) {
+        uint64_t w; memcpy(&w, p, 8);
+        c = __builtin_ia32_crc32di(c, w);
+        p += 8; length -= 8;
+    }
+    while (length--) c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+    return ~(uint32_t)c;
+}
+#endif
+
+int opsdesk_crc32c_hardware(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("sse4.2") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+uint32_t opsdesk_crc32c(uint32_t crc, const void *data, size_t length) {
+#if defined(__x86_64__)
+    static int hw = -1;
+    int h = __atomic_load_n(&hw, __ATOMIC_RELAXED);
+    if (h < 0) { h = opsdesk_crc32c_hardware(); __atomic_store_n(&hw, h, __ATOMIC_RELAXED); }
+    if (h) return crc32c_sse42(crc, data, length);
+#endif
+    return opsdesk_crc32c_software(crc, data, length);
+}

@@ -2,6 +2,12 @@
 #define OPSDESK_CDESKSTORE_H
 #include <stdint.h>
 #include <stddef.h>
+/// CRC32C of `data`, continuing from `crc` (0 to start). Uses the SSE4.2 instruction when present.
 uint32_t opsdesk_crc32c(uint32_t crc, const void *data, size_t length);
+/// The table-driven fallback, exposed so tests can check both paths give the same answer.
+uint32_t opsdesk_crc32c_software(uint32_t crc, const void *data, size_t length);
+/// 1 when the CPU has the SSE4.2 crc32 instruction.
+int opsdesk_crc32c_hardware(void);
+/// flock(2): Swift cannot call Glibc's, it is shadowed by `struct flock`.
 int opsdesk_flock(int fd, int operation);
 #endif

@@ -1,0 +1,590 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import ITSM
+
+/// What a successful commit returns, once its frame is durable.
+public struct CommitReceipt: Sendable, Hashable {
+    /// The transaction's sequence number in the log.
+    public let sequence: UInt64
+    /// Where its frame sits.
+    public let position: LogPosition
+    /// The events committed.
+    public let events: [Event]
+}
+
+/// Something the UI should tell the user about how the store was opened or recovered.
+public enum StoreNotice: Sendable, Hashable, CustomStringConvertible {
+    /// No snapshot: opened by replaying the log.
+    case snapshotMissing(replayedTransactions: UInt64)
+    /// A snapshot exists but could not be used; opened by replaying the log.
+    case snapshotUnusable(reason: String, replayedTransactions: UInt64)
+    /// Invalid bytes after the last whole transaction were moved to quarantine and cut off.
+    case tornTailCut(segment: String, offset: Int, bytes: Int, quarantineFile: String)
+    /// Opened read-only despite damage: only the transactions before it are shown.
+    case damagedReadOnly(segment: String, offset: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .snapshotMissing(n):
+            "No snapshot yet: opened by replaying \(n) transaction\(n == 1 ? "" : "s") from the log. `opsdesk store compact` makes opening faster."
+        case let .snapshotUnusable(reason, n):
+            "The snapshot could not be used (\(reason)): opened by replaying \(n) transaction\(n == 1 ? "" : "s") from the log. Nothing is lost; `opsdesk store compact` writes a new one."
+        case let .tornTailCut(segment, offset, bytes, file):
+            "An unfinished write (\(bytes) byte\(bytes == 1 ? "" : "s") at the end of \(segment), from byte \(offset)) was set aside in \(file). No confirmed transaction was affected."
+        case let .damagedReadOnly(segment, offset, reason):
+            "The log is damaged at \(segment) byte \(offset) (\(reason)): showing the transactions before it, read-only. Run `opsdesk store repair`."
+        }
+    }
+}
+
+/// One log segment file, open for the store's lifetime.
+final class Segment: @unchecked Sendable {
+    let number: UInt32
+    let header: SegmentHeader
+    let path: String
+    let name: String
+    let fd: Int32
+
+    init(directory: String, number: UInt32, writable: Bool) throws {
+        let name = StoreFormat.segmentName(number)
+        let path = directory + "/" + name
+        self.number = number
+        self.name = name
+        self.path = path
+        let fd = try Posix.open(path, writable ? O_RDWR : O_RDONLY)
+        self.fd = fd
+        do {
+            let head = try Posix.read(fd, at: 0, count: StoreFormat.segmentHeaderSize, path: path)
+            let parsed = try head.withUnsafeBytes { b in try SegmentHeader.parse(b, file: name) }
+            guard parsed.number == number else { throw StoreError.notAStoreFile(file: name, reason: "names segment \(parsed.number)") }
+            self.header = parsed
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(fd) }
+}
+
+/// The store's position in the log: everything before it has been applied to the view.
+struct Cursor {
+    var segment: Segment
+    var validEnd: Int64
+    var lastSequence: UInt64
+    var lastFrameStart: LogPosition?
+    var lastFrameHash: Digest32
+}
+
+/// The crash-safe, multi-process event store: an append-only log of checksummed frames,
+/// a mapped snapshot to open fast, one `flock` per commit so many agents' processes write.
+///
+/// Thread-safe: `commit`, `catchUp` and `compact` serialise inside the process; `view` and
+/// `history` may be called from any thread at any time.
+public final class EventStore: @unchecked Sendable {
+    public let path: String
+    public let isReadOnly: Bool
+    /// What the UI should say about how the store was opened (snapshot missing, tail cut…).
+    public private(set) var openNotices: [StoreNotice] = []
+
+    let io: any FileIO
+    let segmentLimit: Int
+    let lockPath: String
+    private let lockFD: Int32
+    /// Serialises log reading and writing within this process (the flock serialises processes;
+    /// it does not serialise threads sharing one descriptor).
+    private let writer = NSLock()
+    private let stateLock = NSLock()
+    private var current: StoreView           // guarded by stateLock
+    private var cursor: Cursor               // guarded by writer
+    private var writeDisabled: String?       // guarded by writer
+    private var segmentCache: [UInt32: Segment] = [:]  // guarded by stateLock
+    private var listeners: [UInt64: @Sendable ([Event]) -> Void] = [:]  // guarded by stateLock
+    private var nextListener: UInt64 = 0
+
+    /// Segments roll over to a new file past this size (64 MiB).
+    public static let defaultSegmentLimit = 64 << 20
+    static let lockFileName = "lock"
+    static let quarantineName = "quarantine"
+
+    // MARK: Creating and opening
+
+    /// Creates a new store: a setgid 2770 directory, 0660 files whatever the umask, owned by
+    /// `group` when given (the desk's Unix group).
+    public static func create(at path: String, group: String? = nil, io: any FileIO = SystemFileIO()) throws -> EventStore {
+        if Posix.exists(path + "/" + lockFileName) || Posix.exists(path + "/" + StoreFormat.segmentName(1)) {
+            throw StoreError.alreadyExists(path: path)
+        }
+        try Posix.makeDirectory(path)
+        if let group {
+            guard let gr = getgrnam(group) else { throw StoreError.system(operation: "find group \(group) for", path: path, errno: ENOENT) }
+            if chown(path, uid_t(bitPattern: -1), gr.pointee.gr_gid) != 0 { throw StoreError.fromErrno("give group \(group)", path) }
+            try Posix.makeDirectory(path) // chown may clear the setgid bit
+        }
+        try Posix.makeDirectory(path + "/" + quarantineName)
+        let lfd = try Posix.createFile(path + "/" + lockFileName)
+        close(lfd)
+        _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io)
+        try Posix.syncDirectory(path, io: io)
+        return try open(at: path, io: io)
+    }
+
+    /// Opens an existing store. Loads the snapshot if it matches the log, replays the log after
+    /// it, and (unless read-only) cuts a torn tail under the lock. Damage in the middle of the
+    /// log refuses a writable open with `StoreError.damagedLog`; read-only opens show the
+    /// transactions before the damage and say so in `openNotices`.
+    public static func open(at path: String, readOnly: Bool = false, io: any FileIO = SystemFileIO(),
+                            segmentLimit: Int = EventStore.defaultSegmentLimit) throws -> EventStore {
+        try EventStore(path: path, readOnly: readOnly, io: io, segmentLimit: segmentLimit)
+    }
+
+    private init(path: String, readOnly: Bool, io: any FileIO, segmentLimit: Int) throws {
+        self.path = path
+        self.isReadOnly = readOnly
+        self.io = io
+        self.segmentLimit = max(segmentLimit, StoreFormat.segmentHeaderSize + StoreFormat.frameOverhead)
+        self.lockPath = path + "/" + Self.lockFileName
+        let numbers = try Self.segmentNumbers(in: path)
+        guard let first = numbers.first, Posix.exists(lockPath) else { throw StoreError.notAStore(path: path) }
+        for (i, n) in numbers.enumerated() where n != first + UInt32(i) {
+            throw StoreError.damagedLog(segment: StoreFormat.segmentName(first + UInt32(i)), offset: 0, reason: "segment file missing")
+        }
+        lockFD = try Posix.open(lockPath, readOnly ? O_RDONLY : O_RDWR)
+        do {
+            // The snapshot, if it matches the log.
+            var notices: [StoreNotice] = []
+            var snapshotProblem: String? = nil
+            var image: SnapshotImage? = nil
+            var cursor: Cursor? = nil
+            do {
+                let candidate = try SnapshotImage(path: path + "/" + SnapshotFormat.fileName)
+                cursor = try Self.anchor(of: candidate, in: path, writable: !readOnly)
+                image = candidate
+            } catch let rejected as SnapshotRejected {
+                snapshotProblem = rejected.reason
+            }
+            let start = try cursor ?? Cursor(segment: Segment(directory: path, number: first, writable: !readOnly),
+                                             validEnd: Int64(StoreFormat.segmentHeaderSize), lastSequence: 0,
+                                             lastFrameStart: nil, lastFrameHash: zeroDigest)
+            if image == nil && start.segment.header.firstSequence != 1 {
+                throw StoreError.damagedLog(segment: start.segment.name, offset: 0, reason: "the log does not start at the first transaction")
+            }
+            self.cursor = start
+            self.current = StoreView(snapshot: image)
+            let before = start.lastSequence
+            let outcome: Advance
+            if readOnly {
+                outcome = try advance(asWriter: false, detectDamage: true)
+            } else {
+                try Posix.lockExclusive(lockFD, path: lockPath)
+                defer { Posix.unlock(lockFD) }
+                outcome = try advance(asWriter: true, detectDamage: true)
+            }
+            notices.append(contentsOf: outcome.notices)
+            let replayed = self.cursor.lastSequence - before
+            if let problem = snapshotProblem {
+                notices.insert(problem == "missing" ? .snapshotMissing(replayedTransactions: replayed)
+                                                    : .snapshotUnusable(reason: problem, replayedTransactions: replayed), at: 0)
+            }
+            self.openNotices = notices
+        } catch {
+            close(lockFD)
+            throw error
+        }
+    }
+
+    deinit { close(lockFD) }
+
+    static func segmentNumbers(in path: String) throws(StoreError) -> [UInt32] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw StoreError.notAStore(path: path)
+        }
+        return try Posix.list(path).compactMap(StoreFormat.segmentNumber(fromName:)).sorted()
+    }
+
+    /// Checks that the log still holds the snapshot's last frame, byte for byte; returns the
+    /// cursor just after it.
+    private static func anchor(of image: SnapshotImage, in path: String, writable: Bool) throws -> Cursor {
+        let segNumber = image.logPosition.segment
+        let segment: Segment
+        do { segment = try Segment(directory: path, number: segNumber, writable: writable) } catch {
+            throw SnapshotRejected(reason: "its log segment \(StoreFormat.segmentName(segNumber)) cannot be read")
+        }
+        if image.lastSequence == 0 {
+            guard image.frameEnd == UInt64(StoreFormat.segmentHeaderSize) else { throw SnapshotRejected(reason: "inconsistent position") }
+            return Cursor(segment: segment, validEnd: Int64(image.frameEnd), lastSequence: 0, lastFrameStart: nil, lastFrameHash: zeroDigest)
+        }
+        let start = image.logPosition.offset, end = image.frameEnd
+        guard end > start, end - start <= UInt64(StoreFormat.maxPayload + StoreFormat.frameOverhead) else {
+            throw SnapshotRejected(reason: "inconsistent position")
+        }
+        let bytes = try Posix.read(segment.fd, at: Int64(start), count: Int(end - start), path: segment.path)
+        let ok = bytes.withUnsafeBytes { b -> Bool in
+            guard case let .success(f) = Frame.check(b, at: 0, salt: segment.header.salt, expectedSequence: image.lastSequence),
+                  f.length == b.count else { return false }
+            return sha256(b) == image.frameHash
+        }
+        guard ok else { throw SnapshotRejected(reason: "it is ahead of the log or from another log") }
+        return Cursor(segment: segment, validEnd: Int64(end), lastSequence: image.lastSequence,
+                      lastFrameStart: image.logPosition, lastFrameHash: image.frameHash)
+    }
+
+    // MARK: Reading
+
+    /// The current state: a cheap, immutable copy.
+    public var view: StoreView { stateLock.withLock { current } }
+
+    /// Applies transactions other processes appended since, without taking the write lock.
+    /// Returns their events (also delivered to followers).
+    @discardableResult
+    public func catchUp() throws -> [Event] {
+        let events: [Event] = try writer.withLock { try advance(asWriter: false, detectDamage: false).events }
+        deliver(events)
+        return events
+    }
+
+    /// The record's events, oldest first, read from the log.
+    public func history(of id: RecordID) throws -> [Event] {
+        guard let entry = stateLock.withLock({ current.entry(id) }) else { return [] }
+        var events: [Event] = []
+        for position in entry.history {
+            let segment = try segmentHandle(position.segment)
+            let head = try Posix.read(segment.fd, at: Int64(position.offset), count: StoreFormat.frameHeaderSize, path: segment.path)
+            guard head.count == StoreFormat.frameHeaderSize else {
+                throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "history points past the end")
+            }
+            let length = head.withUnsafeBytes { Int($0.u32(at: 0)) }
+            guard length <= StoreFormat.maxPayload else {
+                throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "impossible frame length")
+            }
+            let frame = try Posix.read(segment.fd, at: Int64(position.offset), count: length + StoreFormat.frameOverhead, path: segment.path)
+            let decoded: [Event]? = frame.withUnsafeBytes { b -> [Event]? in
+                guard case let .success(f) = Frame.check(b, at: 0, salt: segment.header.salt, expectedSequence: nil) else { return nil }
+                return try? EventCoding.decode(transaction: f.payload)
+            }
+            guard let decoded else {
+                throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "a frame of this record's history fails its checksum")
+            }
+            events.append(contentsOf: decoded.filter { $0.record == id })
+        }
+        return events
+    }
+
+    private func segmentHandle(_ number: UInt32) throws -> Segment {
+        if let s = stateLock.withLock({ segmentCache[number] }) { return s }
+        let s = try Segment(directory: path, number: number, writable: false)
+        stateLock.withLock { segmentCache[number] = s }
+        return s
+    }
+
+    // MARK: Writing
+
+    /// Commits one transaction: takes the lock, catches up with other processes' frames, asks
+    /// `build` for the events against the now-current view (the domain re-validates there),
+    /// refuses stale versions (`StaleEdit`), appends one frame, releases the lock, then
+    /// fdatasyncs (so concurrent commits share syncs) and only then returns.
+    @discardableResult
+    public func commit(_ build: (StoreView) throws -> [Event]) throws -> CommitReceipt {
+        if isReadOnly { throw StoreError.readOnly(reason: "opened read-only") }
+        writer.lock()
+        var locked = true
+        var caughtUp: [Event] = []
+        defer {
+            if locked { Posix.unlock(lockFD); writer.unlock() }
+        }
+        if let reason = writeDisabled { writer.unlock(); locked = false; throw StoreError.writingDisabled(reason: reason) }
+        do {
+            try Posix.lockExclusive(lockFD, path: lockPath)
+        } catch {
+            writer.unlock(); locked = false
+            throw error
+        }
+        do {
+            caughtUp = try advance(asWriter: true, detectDamage: true).events
+        } catch let e as StoreError {
+            if case .syncFailed = e { writeDisabled = e.description }
+            throw e
+        }
+        let snapshot = stateLock.withLock { current }
+        let events = try build(snapshot)
+        guard !events.isEmpty else { throw StoreError.emptyTransaction }
+        try snapshot.validate(events)
+        let payload = EventCoding.encode(transaction: events)
+        guard payload.count <= StoreFormat.maxPayload else {
+            throw StoreError.transactionTooLarge(bytes: payload.count, limit: StoreFormat.maxPayload)
+        }
+        let sequence = cursor.lastSequence + 1
+        if cursor.validEnd + Int64(payload.count + StoreFormat.frameOverhead) > Int64(segmentLimit)
+            && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
+            do {
+                let next = try Self.startSegment(in: path, number: cursor.segment.number + 1, firstSequence: sequence, io: io)
+                cursor.segment = next
+                cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
+            } catch let e as StoreError {
+                if case .syncFailed = e { writeDisabled = e.description }
+                throw e
+            }
+        }
+        let segment = cursor.segment
+        let offset = cursor.validEnd
+        let frame = Frame.encode(sequence: sequence, salt: segment.header.salt, previousHash: cursor.lastFrameHash, payload: payload)
+        do {
+            try io.writeAll(segment.fd, frame, at: offset)
+        } catch {
+            // Take back whatever part was written; if even that fails the bytes are a torn
+            // tail, which the next writer (under the lock) sets aside before appending.
+            try? io.truncate(segment.fd, to: offset)
+            throw StoreError.writeFailed(file: segment.name, errno: error.errno)
+        }
+        let position = LogPosition(segment: segment.number, offset: UInt64(offset))
+        cursor.validEnd = offset + Int64(frame.count)
+        cursor.lastSequence = sequence
+        cursor.lastFrameStart = position
+        cursor.lastFrameHash = frame.withUnsafeBytes { sha256($0) }
+        stateLock.withLock { current.apply(events, sequence: sequence, at: position) }
+        Posix.unlock(lockFD)
+        writer.unlock()
+        locked = false
+
+        deliver(caughtUp)
+        // Durability after the lock: a later sync covers earlier bytes, so commits of several
+        // processes share syncs. A failed sync is fatal for writing (the kernel may have
+        // dropped the pages; a retry would lie).
+        do {
+            try io.dataSync(segment.fd)
+        } catch {
+            let failure = StoreError.syncFailed(file: segment.name, errno: error.errno)
+            writer.withLock { writeDisabled = failure.description }
+            throw failure
+        }
+        deliver(events)
+        return CommitReceipt(sequence: sequence, position: position, events: events)
+    }
+
+    /// Whether an earlier sync failure has disabled writing in this process, and why.
+    public var writingDisabledReason: String? { writer.withLock { writeDisabled } }
+
+    /// Creates segment `number` atomically: temp file with the header → fsync → rename → fsync dir.
+    static func startSegment(in path: String, number: UInt32, firstSequence: UInt64, io: any FileIO) throws -> Segment {
+        let name = StoreFormat.segmentName(number)
+        let temp = path + "/." + name + ".tmp-\(getpid())"
+        let fd = try Posix.createFile(temp)
+        let header = SegmentHeader(number: number, salt: StoreFormat.randomSalt(), firstSequence: firstSequence).encoded()
+        do {
+            defer { close(fd) }
+            do {
+                try io.writeAll(fd, header, at: 0)
+            } catch {
+                unlink(temp)
+                throw StoreError.writeFailed(file: name, errno: error.errno)
+            }
+            do { try io.fullSync(fd) } catch { unlink(temp); throw StoreError.syncFailed(file: name, errno: error.errno) }
+        }
+        do { try io.rename(temp, path + "/" + name) } catch {
+            unlink(temp)
+            throw StoreError.writeFailed(file: name, errno: error.errno)
+        }
+        try Posix.syncDirectory(path, io: io)
+        return try Segment(directory: path, number: number, writable: true)
+    }
+
+    // MARK: Following
+
+    /// Runs `onChange` whenever transactions arrive — from other processes (found by a
+    /// background follower: inotify on the store directory, with a 100 ms poll as a floor) or
+    /// committed in this one. The token's `wakeFD` becomes readable at the same moments, for
+    /// a `poll()`-based UI loop. Keep the token; `cancel()` it to stop.
+    public func follow(_ onChange: @escaping @Sendable ([Event]) -> Void) -> FollowToken {
+        let token = FollowToken()
+        let id: UInt64 = stateLock.withLock {
+            nextListener += 1
+            listeners[nextListener] = { events in onChange(events); token.signal() }
+            return nextListener
+        }
+        token.start(store: self, listener: id)
+        return token
+    }
+
+    func removeListener(_ id: UInt64) { stateLock.withLock { _ = listeners.removeValue(forKey: id) } }
+
+    private func deliver(_ events: [Event]) {
+        guard !events.isEmpty else { return }
+        let targets = stateLock.withLock { Array(listeners.values) }
+        for t in targets { t(events) }
+    }
+
+    // MARK: Replaying the log
+
+    struct Advance {
+        var events: [Event] = []
+        var notices: [StoreNotice] = []
+    }
+
+    /// Reads and applies every whole frame after the cursor, across segments. Must be called
+    /// with `writer` held; as a writer also with the flock held.
+    ///
+    /// Invalid bytes after the last valid frame of the last segment are a torn tail: a writer
+    /// sets them aside and cuts them off; a reader leaves them (they may be a write in flight).
+    /// Valid frames after invalid bytes are damage: refused for writers and read-write opens.
+    private func advance(asWriter: Bool, detectDamage: Bool) throws -> Advance {
+        var result = Advance()
+        var reread = false
+        while true {
+            let segment = cursor.segment
+            let size = try Posix.size(segment.fd, path: segment.path)
+            var stop: (offset: Int64, why: Frame.Invalid)? = nil
+            var tail: [UInt8] = []
+            if size > cursor.validEnd {
+                let base = cursor.validEnd
+                let bytes = try Posix.read(segment.fd, at: base, count: Int(size - base), path: segment.path)
+                try bytes.withUnsafeBytes { b in
+                    var o = 0
+                    var lastFrame: Range<Int>? = nil
+                    while o < b.count {
+                        switch Frame.check(b, at: o, salt: segment.header.salt, expectedSequence: cursor.lastSequence + 1) {
+                        case let .success(f):
+                            let events: [Event]
+                            do { events = try EventCoding.decode(transaction: f.payload) } catch {
+                                throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + o)
+                            }
+                            let position = LogPosition(segment: segment.number, offset: UInt64(base) + UInt64(o))
+                            stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
+                            result.events.append(contentsOf: events)
+                            cursor.lastSequence = f.sequence
+                            cursor.lastFrameStart = position
+                            lastFrame = o..<(o + f.length)
+                            o += f.length
+                        case let .failure(why):
+                            stop = (base + Int64(o), why)
+                            tail = Array(b[o...])
+                            o = b.count + 1
+                        }
+                    }
+                    if let lastFrame { cursor.lastFrameHash = sha256(UnsafeRawBufferPointer(rebasing: b[lastFrame])) }
+                    cursor.validEnd = stop?.offset ?? (base + Int64(b.count))
+                }
+            }
+            let nextNumber = segment.number + 1
+            let nextExists = Posix.exists(path + "/" + StoreFormat.segmentName(nextNumber))
+            guard let stop else {
+                guard nextExists else { return result }
+                let next: Segment
+                do { next = try Segment(directory: path, number: nextNumber, writable: !isReadOnly) } catch {
+                    if !detectDamage { return result }
+                    try damage(StoreFormat.segmentName(nextNumber), 0, "\(error)", asWriter: asWriter, into: &result)
+                    return result
+                }
+                guard next.header.firstSequence == cursor.lastSequence + 1 else {
+                    if !detectDamage { return result }
+                    try damage(next.name, 0, "segment starts at transaction \(next.header.firstSequence), expected \(cursor.lastSequence + 1)", asWriter: asWriter, into: &result)
+                    return result
+                }
+                cursor.segment = next
+                cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
+                continue
+            }
+            if nextExists {
+                // A writer only starts a new segment after a clean end; look once more in case
+                // the frame was still being written when we read it.
+                if !reread { reread = true; continue }
+                if detectDamage { try damage(segment.name, Int(stop.offset), stop.why.description, asWriter: asWriter, into: &result) }
+                return result
+            }
+            let laterValid = tail.withUnsafeBytes { Frame.findValid(in: $0, from: 1, salt: segment.header.salt) }
+            if let later = laterValid {
+                if detectDamage {
+                    try damage(segment.name, Int(stop.offset), "\(stop.why); a valid transaction follows at byte \(Int(stop.offset) + later)", asWriter: asWriter, into: &result)
+                }
+                return result
+            }
+            if asWriter {
+                result.notices.append(try cutTornTail(segment, at: stop.offset, bytes: tail))
+            }
+            return result
+        }
+    }
+
+    private func damage(_ segment: String, _ offset: Int, _ reason: String, asWriter: Bool, into result: inout Advance) throws {
+        if asWriter || !isReadOnly { throw StoreError.damagedLog(segment: segment, offset: offset, reason: reason) }
+        result.notices.append(.damagedReadOnly(segment: segment, offset: offset, reason: reason))
+    }
+
+    /// Moves a torn tail to quarantine/ (synced) and truncates the segment to its last whole frame.
+    private func cutTornTail(_ segment: Segment, at offset: Int64, bytes: [UInt8]) throws -> StoreNotice {
+        let qdir = path + "/" + Self.quarantineName
+        try Posix.makeDirectory(qdir)
+        let stamp = Int(Date().timeIntervalSince1970)
+        let name = "\(segment.name)-from-\(offset)-\(stamp)-\(getpid()).tail"
+        let fd = try Posix.createFile(qdir + "/" + name)
+        defer { close(fd) }
+        do {
+            try io.writeAll(fd, bytes, at: 0)
+        } catch {
+            throw StoreError.writeFailed(file: Self.quarantineName + "/" + name, errno: error.errno)
+        }
+        do { try io.fullSync(fd) } catch { throw StoreError.syncFailed(file: Self.quarantineName + "/" + name, errno: error.errno) }
+        try Posix.syncDirectory(qdir, io: io)
+        do { try io.truncate(segment.fd, to: offset) } catch {
+            throw StoreError.writeFailed(file: segment.name, errno: error.errno)
+        }
+        do { try io.dataSync(segment.fd) } catch { throw StoreError.syncFailed(file: segment.name, errno: error.errno) }
+        return .tornTailCut(segment: segment.name, offset: Int(offset), bytes: bytes.count, quarantineFile: Self.quarantineName + "/" + name)
+    }
+
+    // MARK: Snapshots
+
+    /// Writes a snapshot of the current state (temp file → fsync → rename → fsync dir) and
+    /// switches this process to it. Never deletes history: the log stays whole.
+    @discardableResult
+    public func compact() throws -> CompactReport {
+        let started = Date()
+        let (view, anchor): (StoreView, SnapshotWriter.Anchor) = try writer.withLock {
+            _ = try advance(asWriter: false, detectDamage: false)
+            let c = cursor
+            return (stateLock.withLock { current },
+                    SnapshotWriter.Anchor(sequence: c.lastSequence,
+                                          frameStart: c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(c.validEnd)),
+                                          frameEnd: UInt64(c.validEnd), frameHash: c.lastFrameHash))
+        }
+        if isReadOnly { throw StoreError.readOnly(reason: "opened read-only") }
+        let bytes = SnapshotWriter.build(view, anchor: anchor)
+        let final = path + "/" + SnapshotFormat.fileName
+        let temp = path + "/.snapshot.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = try Posix.createFile(temp, exclusive: true)
+        do {
+            defer { close(fd) }
+            do { try io.writeAll(fd, bytes, at: 0) } catch {
+                unlink(temp); throw StoreError.writeFailed(file: SnapshotFormat.fileName, errno: error.errno)
+            }
+            do { try io.fullSync(fd) } catch {
+                unlink(temp); throw StoreError.syncFailed(file: SnapshotFormat.fileName, errno: error.errno)
+            }
+        }
+        do { try io.rename(temp, final) } catch {
+            unlink(temp); throw StoreError.writeFailed(file: SnapshotFormat.fileName, errno: error.errno)
+        }
+        try Posix.syncDirectory(path, io: io)
+        if let image = try? SnapshotImage(path: final), image.lastSequence == anchor.sequence {
+            stateLock.withLock { current = current.rebased(on: image) }
+        }
+        return CompactReport(records: view.recordCount, lastSequence: anchor.sequence, bytes: bytes.count,
+                             seconds: Date().timeIntervalSince(started))
+    }
+
+    // Internal accessors for maintenance.
+    var cursorForInfo: (segment: UInt32, lastSequence: UInt64) { writer.withLock { (cursor.segment.number, cursor.lastSequence) } }
+}
+
+/// What `compact()` wrote.
+public struct CompactReport: Sendable, Hashable, CustomStringConvertible {
+    public let records: Int
+    public let lastSequence: UInt64
+    public let bytes: Int
+    public let seconds: Double
+    public var description: String {
+        "Snapshot written: \(records) record\(records == 1 ? "" : "s") up to transaction \(lastSequence), \(bytes) bytes in \(String(format: "%.2f", seconds)) s. History is untouched."
+    }
+}

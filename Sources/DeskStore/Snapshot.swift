@@ -1,0 +1,340 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import ITSM
+
+/// The snapshot: the state of every record at one sequence number, laid out so that opening a
+/// store of a million records maps one file and checks one checksum, and processes share
+/// its pages through the page cache. It is only a cache: the log is the truth.
+///
+///     header (144 bytes)
+///       0  magic "OPSDSNAP"       8
+///       8  format version  u16,  10 reserved u16,  12 incompatible features u32
+///      16  record count    u64
+///      24  last sequence   u64       the last transaction folded in
+///      32  log segment     u32,  36 reserved u32
+///      40  frame start     u64       where that transaction's frame starts…
+///      48  frame end       u64       …and ends (where replay continues)
+///      56  frame hash      32 bytes  SHA-256 of that frame: proves the log still holds it
+///      88  index offset    u64,  96 keys offset u64,  104 bodies offset u64
+///     112  file length     u64
+///     120  written at      f64 bits (seconds since 2001)
+///     128  checksum        u32       masked CRC32C of the whole file with these 4 bytes as zero
+///     132  reserved        12 bytes
+///     index: record count × 48-byte entries, sorted by key bytes (kind, 0x00, key):
+///       0 key offset u64 · 8 key length u32 · 12 kind length u32 · 16 version u64
+///      24 created at f64 bits · 32 body offset u64 · 40 body length u32 · 44 reserved u32
+///     keys: the key bytes; bodies: per record a TLV body (fields, last event, history),
+///     decoded only when the record is looked at.
+enum SnapshotFormat {
+    static let magic: [UInt8] = Array("OPSDSNAP".utf8)
+    static let version: UInt16 = 1
+    static let headerSize = 144
+    static let entrySize = 48
+    static let fileName = "snapshot"
+    // Body tags
+    static let tagFieldEntry: UInt64 = 1, tagLastEvent: UInt64 = 2, tagHistory: UInt64 = 3
+    static let tagName: UInt64 = 1, tagValue: UInt64 = 2
+
+    static func compositeKey(_ id: RecordID) -> [UInt8] {
+        var k = Array(id.kind.rawValue.utf8)
+        k.append(0)
+        k.append(contentsOf: id.key.utf8)
+        return k
+    }
+
+    static func encodeBody(_ e: RecordEntry) -> [UInt8] {
+        var w = ByteWriter(capacity: 256)
+        for (name, value) in e.state.fields.sorted(by: { $0.key < $1.key }) {
+            var f = ByteWriter()
+            f.field(tagName, string: name)
+            f.field(tagValue, EventCoding.encode(value))
+            w.field(tagFieldEntry, f.bytes)
+        }
+        w.field(tagLastEvent, EventCoding.encode(e.state.lastEvent))
+        var h = ByteWriter(capacity: e.history.count * 6)
+        for p in e.history { h.varint(UInt64(p.segment)); h.varint(p.offset) }
+        w.field(tagHistory, h.bytes)
+        return w.bytes
+    }
+}
+
+/// Why a snapshot was not used.
+struct SnapshotRejected: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}
+
+/// A mapped, checked snapshot file. Immutable, so shared freely between threads.
+final class SnapshotImage: @unchecked Sendable {
+    let path: String
+    private let base: UnsafeRawPointer
+    private let length: Int
+    let count: Int
+    let lastSequence: UInt64
+    let logPosition: LogPosition      // where the last folded frame starts
+    let frameEnd: UInt64
+    let frameHash: Digest32
+    let writtenAt: Date
+    private let indexOffset: Int, keysOffset: Int, bodiesOffset: Int
+    /// Index ranges per kind (kinds are contiguous since keys sort by kind first).
+    let kindRanges: [RecordKind: Range<Int>]
+
+    private var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
+
+    /// Maps and checks `path`. Throws `SnapshotRejected` saying why it cannot be used.
+    init(path: String) throws {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SnapshotRejected(reason: errno == ENOENT ? "missing" : "cannot be read (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw SnapshotRejected(reason: "cannot be read") }
+        let size = Int(st.st_size)
+        guard size >= SnapshotFormat.headerSize else { throw SnapshotRejected(reason: "too short") }
+        guard let m = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), m != MAP_FAILED else {
+            throw SnapshotRejected(reason: "cannot be mapped")
+        }
+        let b = UnsafeRawBufferPointer(start: m, count: size)
+        func reject(_ why: String) -> SnapshotRejected { munmap(m, size); return SnapshotRejected(reason: why) }
+
+        guard Array(b[0..<8]) == SnapshotFormat.magic else { throw reject("not a snapshot file") }
+        var crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[0..<128]))
+        crc = withUnsafeBytes(of: UInt32(0)) { CRC32C.checksum($0, continuing: crc) }
+        crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[132...]), continuing: crc)
+        guard CRC32C.unmask(b.u32(at: 128)) == crc else { throw reject("checksum mismatch (damaged)") }
+        guard b.u16(at: 8) <= SnapshotFormat.version, b.u32(at: 12) == 0 else { throw reject("written by a newer OpsDesk") }
+        let count = b.u64(at: 16)
+        let idx = b.u64(at: 88), keys = b.u64(at: 96), bodies = b.u64(at: 104)
+        guard b.u64(at: 112) == UInt64(size), count <= UInt64(size / SnapshotFormat.entrySize),
+              idx == UInt64(SnapshotFormat.headerSize), idx + count * UInt64(SnapshotFormat.entrySize) == keys,
+              keys <= bodies, bodies <= UInt64(size) else { throw reject("inconsistent layout") }
+        let n = Int(count)
+        // Check every entry's ranges once, so lookups never read out of bounds.
+        let keysLen = Int(bodies - keys), bodiesLen = size - Int(bodies)
+        var ranges: [RecordKind: Range<Int>] = [:]
+        var currentKind: [UInt8] = [], kindStart = 0
+        var previousKey: UnsafeRawBufferPointer? = nil
+        for i in 0..<n {
+            let e = Int(idx) + i * SnapshotFormat.entrySize
+            let ko = b.u64(at: e), kl = UInt64(b.u32(at: e + 8)), kindLen = b.u32(at: e + 12)
+            let bo = b.u64(at: e + 32), bl = UInt64(b.u32(at: e + 40))
+            guard ko <= UInt64(keysLen), kl <= UInt64(keysLen) - ko, UInt64(kindLen) < kl,
+                  bo <= UInt64(bodiesLen), bl <= UInt64(bodiesLen) - bo else { throw reject("index entry \(i) out of range") }
+            let key = UnsafeRawBufferPointer(rebasing: b[(Int(keys) + Int(ko))..<(Int(keys) + Int(ko + kl))])
+            guard key[Int(kindLen)] == 0 else { throw reject("index entry \(i) malformed") }
+            if let p = previousKey, !Self.less(p, key) { throw reject("index not sorted at entry \(i)") }
+            previousKey = key
+            let kind = Array(key[0..<Int(kindLen)])
+            if kind != currentKind || i == 0 {
+                if i > 0 { ranges[RecordKind(rawValue: String(decoding: currentKind, as: UTF8.self))] = kindStart..<i }
+                currentKind = kind; kindStart = i
+            }
+        }
+        if n > 0 { ranges[RecordKind(rawValue: String(decoding: currentKind, as: UTF8.self))] = kindStart..<n }
+
+        self.path = path
+        self.base = UnsafeRawPointer(m)
+        self.length = size
+        self.count = n
+        self.lastSequence = b.u64(at: 24)
+        self.logPosition = LogPosition(segment: b.u32(at: 32), offset: b.u64(at: 40))
+        self.frameEnd = b.u64(at: 48)
+        self.frameHash = Array(b[56..<88])
+        self.writtenAt = Date(timeIntervalSinceReferenceDate: Double(bitPattern: b.u64(at: 120)))
+        self.indexOffset = Int(idx)
+        self.keysOffset = Int(keys)
+        self.bodiesOffset = Int(bodies)
+        self.kindRanges = ranges
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+
+    var fileSize: Int { length }
+
+    static func less(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let n = min(a.count, b.count)
+        let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+        return c != 0 ? c < 0 : a.count < b.count
+    }
+
+    private func entryOffset(_ i: Int) -> Int { indexOffset + i * SnapshotFormat.entrySize }
+
+    func keyBytes(at i: Int) -> UnsafeRawBufferPointer {
+        let e = entryOffset(i)
+        let start = keysOffset + Int(bytes.u64(at: e))
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(bytes.u32(at: e + 8)))])
+    }
+
+    func rawBody(at i: Int) -> UnsafeRawBufferPointer {
+        let e = entryOffset(i)
+        let start = bodiesOffset + Int(bytes.u64(at: e + 32))
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(bytes.u32(at: e + 40)))])
+    }
+
+    func version(at i: Int) -> UInt64 { bytes.u64(at: entryOffset(i) + 16) }
+    func createdAt(at i: Int) -> Date { Date(timeIntervalSinceReferenceDate: Double(bitPattern: bytes.u64(at: entryOffset(i) + 24))) }
+
+    func id(at i: Int) -> RecordID {
+        let key = keyBytes(at: i)
+        let kindLen = Int(bytes.u32(at: entryOffset(i) + 12))
+        return RecordID(kind: RecordKind(rawValue: String(decoding: key[0..<kindLen], as: UTF8.self)),
+                        key: String(decoding: key[(kindLen + 1)...], as: UTF8.self))
+    }
+
+    /// Binary search by key bytes.
+    func index(of id: RecordID) -> Int? {
+        let probe = SnapshotFormat.compositeKey(id)
+        return probe.withUnsafeBytes { p -> Int? in
+            var lo = 0, hi = count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                let k = keyBytes(at: mid)
+                if Self.less(k, p) { lo = mid + 1 } else { hi = mid }
+            }
+            guard lo < count else { return nil }
+            let k = keyBytes(at: lo)
+            return k.count == p.count && (p.count == 0 || memcmp(k.baseAddress!, p.baseAddress!, p.count) == 0) ? lo : nil
+        }
+    }
+
+    func contains(_ id: RecordID) -> Bool { index(of: id) != nil }
+
+    func entry(_ id: RecordID) -> RecordEntry? { index(of: id).flatMap { entry(at: $0) } }
+
+    /// Decodes record `i`'s body. Nil only if the body is malformed (the file checksum makes
+    /// that a bug, not damage).
+    func entry(at i: Int) -> RecordEntry? {
+        let id = id(at: i)
+        let e = entryOffset(i)
+        var fields: [String: FieldValue] = [:]
+        var last: Event? = nil
+        var history: [LogPosition] = []
+        var r = ByteReader(rawBody(at: i))
+        do {
+            while !r.atEnd {
+                let (tag, body) = try r.field()
+                switch tag {
+                case SnapshotFormat.tagFieldEntry:
+                    var fr = body
+                    var name = "", value = FieldValue.none
+                    while !fr.atEnd {
+                        let (t, b) = try fr.field()
+                        if t == SnapshotFormat.tagName { name = b.string } else if t == SnapshotFormat.tagValue { value = try EventCoding.decodeValue(b) }
+                    }
+                    fields[name] = value
+                case SnapshotFormat.tagLastEvent:
+                    last = try EventCoding.decodeEvent(body)
+                case SnapshotFormat.tagHistory:
+                    var hr = body
+                    while !hr.atEnd {
+                        let seg = try hr.varint(), off = try hr.varint()
+                        history.append(LogPosition(segment: UInt32(truncatingIfNeeded: seg), offset: off))
+                    }
+                default: break
+                }
+            }
+        } catch { return nil }
+        guard let last else { return nil }
+        let state = RecordState(id: id, version: bytes.u64(at: e + 16), fields: fields,
+                                createdAt: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bytes.u64(at: e + 24))),
+                                lastEvent: last)
+        return RecordEntry(state: state, history: history, lastSequence: 0)
+    }
+
+    func ids(of kind: RecordKind) -> [RecordID] {
+        guard let r = kindRanges[kind] else { return [] }
+        return r.map { id(at: $0) }
+    }
+
+    var counts: [RecordKind: Int] { kindRanges.mapValues { $0.count } }
+}
+
+/// Writes a snapshot of `view` into `fd` (an open, empty temporary file).
+enum SnapshotWriter {
+    struct Anchor {
+        var sequence: UInt64
+        var frameStart: LogPosition
+        var frameEnd: UInt64
+        var frameHash: Digest32
+    }
+
+    /// Builds the snapshot bytes. Records unchanged since the view's own snapshot are copied
+    /// as raw bodies, not decoded.
+    static func build(_ view: StoreView, anchor: Anchor, now: Date = Date()) -> [UInt8] {
+        enum Source { case base(Int), entry(RecordEntry) }
+        var items: [(key: [UInt8], source: Source)] = []
+        items.reserveCapacity(view.recordCount)
+        var fresh: [(key: [UInt8], source: Source)] = []
+        if let s = view.snapshot {
+            for i in 0..<s.count {
+                let id = s.id(at: i)
+                if let e = view.overlay[id] { items.append((Array(s.keyBytes(at: i)), .entry(e))) } else { items.append((Array(s.keyBytes(at: i)), .base(i))) }
+            }
+        }
+        for (id, e) in view.overlay where view.snapshot?.contains(id) != true {
+            fresh.append((SnapshotFormat.compositeKey(id), .entry(e)))
+        }
+        fresh.sort { a, b in a.key.withUnsafeBytes { x in b.key.withUnsafeBytes { y in SnapshotImage.less(x, y) } } }
+        // Merge the two sorted lists.
+        var merged: [(key: [UInt8], source: Source)] = []
+        merged.reserveCapacity(items.count + fresh.count)
+        var i = 0, j = 0
+        while i < items.count || j < fresh.count {
+            if j == fresh.count || (i < items.count && items[i].key.withUnsafeBytes { x in fresh[j].key.withUnsafeBytes { y in SnapshotImage.less(x, y) } }) {
+                merged.append(items[i]); i += 1
+            } else {
+                merged.append(fresh[j]); j += 1
+            }
+        }
+
+        var index = ByteWriter(capacity: merged.count * SnapshotFormat.entrySize)
+        var keys = ByteWriter(capacity: merged.count * 16)
+        var bodies = ByteWriter(capacity: merged.count * 128)
+        for item in merged {
+            let keyOffset = UInt64(keys.bytes.count)
+            keys.raw(item.key)
+            let kindLen = UInt32(item.key.firstIndex(of: 0) ?? 0)
+            let bodyOffset = UInt64(bodies.bytes.count)
+            let version: UInt64, created: Date
+            switch item.source {
+            case let .base(k):
+                let s = view.snapshot!
+                bodies.raw(s.rawBody(at: k))
+                version = s.version(at: k)
+                created = s.createdAt(at: k)
+            case let .entry(e):
+                bodies.raw(SnapshotFormat.encodeBody(e))
+                version = e.state.version
+                created = e.state.createdAt
+            }
+            index.u64(keyOffset); index.u32(UInt32(item.key.count)); index.u32(kindLen)
+            index.u64(version); index.u64(created.timeIntervalSinceReferenceDate.bitPattern)
+            index.u64(bodyOffset); index.u32(UInt32(UInt64(bodies.bytes.count) - bodyOffset)); index.u32(0)
+        }
+
+        var h = ByteWriter(capacity: SnapshotFormat.headerSize)
+        h.raw(SnapshotFormat.magic)
+        h.u16(SnapshotFormat.version); h.u16(0); h.u32(0)
+        h.u64(UInt64(merged.count)); h.u64(anchor.sequence)
+        h.u32(anchor.frameStart.segment); h.u32(0)
+        h.u64(anchor.frameStart.offset); h.u64(anchor.frameEnd)
+        h.raw(anchor.frameHash.count == 32 ? anchor.frameHash : zeroDigest)
+        let idx = UInt64(SnapshotFormat.headerSize)
+        let keysAt = idx + UInt64(index.bytes.count)
+        let bodiesAt = keysAt + UInt64(keys.bytes.count)
+        let total = bodiesAt + UInt64(bodies.bytes.count)
+        h.u64(idx); h.u64(keysAt); h.u64(bodiesAt); h.u64(total)
+        h.u64(now.timeIntervalSinceReferenceDate.bitPattern)
+        h.u32(0)
+        h.raw([UInt8](repeating: 0, count: 12))
+        var out = h.bytes
+        out.reserveCapacity(Int(total))
+        out.append(contentsOf: index.bytes)
+        out.append(contentsOf: keys.bytes)
+        out.append(contentsOf: bodies.bytes)
+        let crc = CRC32C.mask(CRC32C.checksum(out))
+        withUnsafeBytes(of: crc.littleEndian) { c in for k in 0..<4 { out[128 + k] = c[k] } }
+        return out
+    }
+}

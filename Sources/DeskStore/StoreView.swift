@@ -1,0 +1,165 @@
+import Foundation
+import ITSM
+
+/// Where a frame (transaction) sits in the log: segment number and byte offset of the frame.
+public struct LogPosition: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var segment: UInt32
+    public var offset: UInt64
+
+    public init(segment: UInt32, offset: UInt64) {
+        self.segment = segment
+        self.offset = offset
+    }
+
+    public static func < (a: LogPosition, b: LogPosition) -> Bool {
+        (a.segment, a.offset) < (b.segment, b.offset)
+    }
+
+    public var description: String { "\(StoreFormat.segmentName(segment)) at byte \(offset)" }
+}
+
+/// The current state of one record: the fold of its events, generic over the domain.
+public struct RecordState: Hashable, Sendable {
+    public var id: RecordID
+    /// The number of events applied: what the next event's `baseVersion` must be.
+    public var version: UInt64
+    /// The latest value of each field (the last `to` written to it).
+    public var fields: [String: FieldValue]
+    /// When the first event of the record happened.
+    public var createdAt: Date
+    /// The latest event: who changed it last, when, and what (for stale-edit messages).
+    public var lastEvent: Event
+
+    public init(id: RecordID, version: UInt64, fields: [String: FieldValue], createdAt: Date, lastEvent: Event) {
+        self.id = id
+        self.version = version
+        self.fields = fields
+        self.createdAt = createdAt
+        self.lastEvent = lastEvent
+    }
+
+    public subscript(field: String) -> FieldValue { fields[field] ?? .none }
+}
+
+/// A record's state plus where its events are, as the store keeps it.
+struct RecordEntry: Sendable {
+    var state: RecordState
+    /// Frames holding the record's events, oldest first (a frame appears once even if it holds
+    /// several events of the record).
+    var history: [LogPosition]
+    /// Sequence of the last transaction that touched the record.
+    var lastSequence: UInt64
+}
+
+/// An immutable view of the whole store at one sequence number. Cheap to copy: a mapped
+/// snapshot shared with other processes plus the records changed since (copy-on-write).
+public struct StoreView: Sendable {
+    let snapshot: SnapshotImage?
+    var overlay: [RecordID: RecordEntry] = [:]
+    /// Records in the overlay that the snapshot does not have, per kind.
+    var addedSinceSnapshot: [RecordKind: Int] = [:]
+    /// The sequence number of the last transaction applied (0 for an empty store).
+    public internal(set) var lastSequence: UInt64
+
+    init(snapshot: SnapshotImage?) {
+        self.snapshot = snapshot
+        self.lastSequence = snapshot?.lastSequence ?? 0
+    }
+
+    /// The record's current state, or nil if no event ever named it.
+    public func record(_ id: RecordID) -> RecordState? { entry(id)?.state }
+
+    /// Whether the record exists.
+    public func contains(_ id: RecordID) -> Bool { overlay[id] != nil || snapshot?.contains(id) == true }
+
+    /// The records of one kind, in `RecordID` order (numbered kinds numerically).
+    public func records(of kind: RecordKind) -> [RecordState] {
+        recordIDs(of: kind).compactMap { record($0) }
+    }
+
+    /// The ids of one kind's records, in `RecordID` order, without decoding their bodies.
+    public func recordIDs(of kind: RecordKind) -> [RecordID] {
+        var ids = snapshot?.ids(of: kind) ?? []
+        let base = Set(ids)
+        for id in overlay.keys where id.kind == kind && !base.contains(id) { ids.append(id) }
+        ids.sort()
+        return ids
+    }
+
+    /// How many records of each kind exist.
+    public var counts: [RecordKind: Int] {
+        var c = snapshot?.counts ?? [:]
+        for (k, n) in addedSinceSnapshot { c[k, default: 0] += n }
+        return c
+    }
+
+    /// How many records exist in all.
+    public var recordCount: Int { counts.values.reduce(0, +) }
+
+    func entry(_ id: RecordID) -> RecordEntry? {
+        if let e = overlay[id] { return e }
+        return snapshot?.entry(id)
+    }
+
+    /// Every record's entry, sorted by the snapshot's key order (for writing a snapshot).
+    func allEntries() -> [RecordEntry] {
+        var out: [RecordEntry] = []
+        out.reserveCapacity(recordCount)
+        if let s = snapshot {
+            for i in 0..<s.count {
+                let id = s.id(at: i)
+                if let e = overlay[id] { out.append(e) } else if let e = s.entry(at: i) { out.append(e) }
+            }
+        }
+        for (id, e) in overlay where snapshot?.contains(id) != true { out.append(e) }
+        return out
+    }
+
+    /// Refuses events built on stale versions; checks events of one transaction in order.
+    func validate(_ events: [Event]) throws(StaleEdit) {
+        var versions: [RecordID: UInt64] = [:]
+        for e in events {
+            let current = versions[e.record] ?? entry(e.record)?.state.version ?? 0
+            if e.baseVersion != current {
+                let last = entry(e.record)?.state.lastEvent
+                throw StaleEdit(record: e.record, expectedVersion: e.baseVersion, currentVersion: current, lastEvent: last)
+            }
+            versions[e.record] = current + 1
+        }
+    }
+
+    /// Folds one transaction's events into the view.
+    mutating func apply(_ events: [Event], sequence: UInt64, at position: LogPosition) {
+        for e in events {
+            var entry: RecordEntry
+            if let existing = overlay[e.record] {
+                entry = existing
+            } else if let fromSnapshot = snapshot?.entry(e.record) {
+                entry = fromSnapshot
+            } else {
+                entry = RecordEntry(
+                    state: RecordState(id: e.record, version: 0, fields: [:], createdAt: e.at, lastEvent: e),
+                    history: [], lastSequence: 0)
+                addedSinceSnapshot[e.record.kind, default: 0] += 1
+            }
+            entry.state.version += 1
+            for c in e.changes { entry.state.fields[c.field] = c.to }
+            entry.state.lastEvent = e
+            if entry.history.last != position { entry.history.append(position) }
+            entry.lastSequence = sequence
+            overlay[e.record] = entry
+        }
+        lastSequence = sequence
+    }
+
+    /// The same state re-based on a newer snapshot: keeps only what changed after it.
+    func rebased(on image: SnapshotImage) -> StoreView {
+        var v = StoreView(snapshot: image)
+        for (id, e) in overlay where e.lastSequence > image.lastSequence {
+            if !image.contains(id) { v.addedSinceSnapshot[id.kind, default: 0] += 1 }
+            v.overlay[id] = e
+        }
+        v.lastSequence = max(lastSequence, image.lastSequence)
+        return v
+    }
+}

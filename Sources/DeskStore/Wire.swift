@@ -1,0 +1,235 @@
+import Foundation
+import ITSM
+
+/// A little-endian byte writer for the store's formats.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+    mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func raw(_ b: some Sequence<UInt8>) { bytes.append(contentsOf: b) }
+
+    mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 { bytes.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
+        bytes.append(UInt8(v))
+    }
+
+    // Tag-length-value fields: a reader skips tags it does not know.
+    mutating func field(_ tag: UInt64, _ body: [UInt8]) { varint(tag); varint(UInt64(body.count)); raw(body) }
+    mutating func field(_ tag: UInt64, string: String) { field(tag, Array(string.utf8)) }
+    mutating func field(_ tag: UInt64, uint: UInt64) {
+        var w = ByteWriter(capacity: 10); w.varint(uint); field(tag, w.bytes)
+    }
+    mutating func field(_ tag: UInt64, fixed64: UInt64) {
+        var w = ByteWriter(capacity: 8); w.u64(fixed64); field(tag, w.bytes)
+    }
+}
+
+/// Thrown by decoders for malformed input; callers turn it into a `StoreError` with a location.
+struct MalformedBytes: Error {}
+
+/// A bounds-checked reader over borrowed bytes. Never allocates from a length it has not checked.
+struct ByteReader {
+    let buffer: UnsafeRawBufferPointer
+    var position: Int
+
+    init(_ buffer: UnsafeRawBufferPointer, at position: Int = 0) {
+        self.buffer = buffer
+        self.position = position
+    }
+
+    var remaining: Int { buffer.count - position }
+    var atEnd: Bool { position >= buffer.count }
+
+    mutating func u8() throws(MalformedBytes) -> UInt8 {
+        guard remaining >= 1 else { throw MalformedBytes() }
+        defer { position += 1 }
+        return buffer[position]
+    }
+
+    mutating func varint() throws(MalformedBytes) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try u8()
+            if shift == 63 && b > 1 { throw MalformedBytes() }
+            result |= UInt64(b & 0x7f) << shift
+            if b < 0x80 { return result }
+            shift += 7
+            if shift > 63 { throw MalformedBytes() }
+        }
+    }
+
+    /// The next TLV field: its tag and a reader over exactly its body.
+    mutating func field() throws(MalformedBytes) -> (tag: UInt64, body: ByteReader) {
+        let tag = try varint()
+        let length = try varint()
+        guard length <= UInt64(remaining) else { throw MalformedBytes() }
+        let start = position
+        position += Int(length)
+        return (tag, ByteReader(UnsafeRawBufferPointer(rebasing: buffer[start..<position])))
+    }
+
+    var string: String { String(decoding: buffer, as: UTF8.self) }
+
+    var uint: UInt64 {
+        get throws(MalformedBytes) { var r = self; r.position = 0; return try r.varint() }
+    }
+
+    var fixed64: UInt64 {
+        get throws(MalformedBytes) {
+            guard buffer.count == 8 else { throw MalformedBytes() }
+            return UInt64(littleEndian: buffer.loadUnaligned(as: UInt64.self))
+        }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    func u16(at offset: Int) -> UInt16 { UInt16(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self)) }
+    func u32(at offset: Int) -> UInt32 { UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    func u64(at offset: Int) -> UInt64 { UInt64(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+}
+
+/// The evolvable encoding of events inside a frame's payload.
+///
+/// Every value is a tag-length-value field. Readers skip tags they do not know and give
+/// missing fields their defaults, so a later OpsDesk can add fields without breaking older
+/// stores or older readers. Tags are never reused.
+enum EventCoding {
+    // Payload (one transaction)
+    static let tagEvent: UInt64 = 1
+    // Event
+    static let tagKind: UInt64 = 1, tagKey: UInt64 = 2, tagAction: UInt64 = 3, tagActor: UInt64 = 4
+    static let tagRealUser: UInt64 = 5, tagAt: UInt64 = 6, tagBaseVersion: UInt64 = 7, tagChange: UInt64 = 8
+    // Change
+    static let tagField: UInt64 = 1, tagFrom: UInt64 = 2, tagTo: UInt64 = 3
+    // Value: the tag is the case.
+    static let valNone: UInt64 = 1, valText: UInt64 = 2, valInt: UInt64 = 3, valNumber: UInt64 = 4
+    static let valBool: UInt64 = 5, valTime: UInt64 = 6, valList: UInt64 = 7
+    static let tagListItem: UInt64 = 1
+
+    static func encode(transaction events: [Event]) -> [UInt8] {
+        var w = ByteWriter(capacity: 128 * events.count)
+        for e in events { w.field(tagEvent, encode(e)) }
+        return w.bytes
+    }
+
+    static func encode(_ e: Event) -> [UInt8] {
+        var w = ByteWriter()
+        w.field(tagKind, string: e.record.kind.rawValue)
+        w.field(tagKey, string: e.record.key)
+        w.field(tagAction, string: e.action.rawValue)
+        w.field(tagActor, string: e.actor)
+        if let r = e.realUser { w.field(tagRealUser, string: r) }
+        w.field(tagAt, fixed64: e.at.timeIntervalSinceReferenceDate.bitPattern)
+        w.field(tagBaseVersion, uint: e.baseVersion)
+        for c in e.changes {
+            var cw = ByteWriter()
+            cw.field(tagField, string: c.field)
+            cw.field(tagFrom, encode(c.from))
+            cw.field(tagTo, encode(c.to))
+            w.field(tagChange, cw.bytes)
+        }
+        return w.bytes
+    }
+
+    static func encode(_ v: FieldValue) -> [UInt8] {
+        var w = ByteWriter(capacity: 16)
+        switch v {
+        case .none: w.field(valNone, [])
+        case let .text(s): w.field(valText, string: s)
+        case let .int(i): w.field(valInt, uint: UInt64(bitPattern: i))
+        case let .number(d): w.field(valNumber, fixed64: d.bitPattern)
+        case let .bool(b): w.field(valBool, uint: b ? 1 : 0)
+        case let .time(t): w.field(valTime, fixed64: t.timeIntervalSinceReferenceDate.bitPattern)
+        case let .list(items):
+            var lw = ByteWriter()
+            for s in items { lw.field(tagListItem, string: s) }
+            w.field(valList, lw.bytes)
+        }
+        return w.bytes
+    }
+
+    static func decode(transaction bytes: UnsafeRawBufferPointer) throws(MalformedBytes) -> [Event] {
+        var r = ByteReader(bytes)
+        var events: [Event] = []
+        while !r.atEnd {
+            let (tag, body) = try r.field()
+            if tag == tagEvent { events.append(try decodeEvent(body)) }
+        }
+        return events
+    }
+
+    static func decodeEvent(_ reader: ByteReader) throws(MalformedBytes) -> Event {
+        var r = reader
+        var kind = "", key = "", action = "", actor = ""
+        var realUser: String? = nil
+        var at: Double = 0
+        var base: UInt64 = 0
+        var changes: [FieldChange] = []
+        while !r.atEnd {
+            let (tag, body) = try r.field()
+            switch tag {
+            case tagKind: kind = body.string
+            case tagKey: key = body.string
+            case tagAction: action = body.string
+            case tagActor: actor = body.string
+            case tagRealUser: realUser = body.string
+            case tagAt: at = Double(bitPattern: try body.fixed64)
+            case tagBaseVersion: base = try body.uint
+            case tagChange: changes.append(try decodeChange(body))
+            default: break // a field from a newer OpsDesk: skipped
+            }
+        }
+        return Event(record: RecordID(kind: RecordKind(rawValue: kind), key: key), action: EventAction(action),
+                     actor: actor, realUser: realUser, at: Date(timeIntervalSinceReferenceDate: at),
+                     baseVersion: base, changes: changes)
+    }
+
+    static func decodeChange(_ reader: ByteReader) throws(MalformedBytes) -> FieldChange {
+        var r = reader
+        var field = ""
+        var from = FieldValue.none, to = FieldValue.none
+        while !r.atEnd {
+            let (tag, body) = try r.field()
+            switch tag {
+            case tagField: field = body.string
+            case tagFrom: from = try decodeValue(body)
+            case tagTo: to = try decodeValue(body)
+            default: break
+            }
+        }
+        return FieldChange(field, from: from, to: to)
+    }
+
+    static func decodeValue(_ reader: ByteReader) throws(MalformedBytes) -> FieldValue {
+        var r = reader
+        var value = FieldValue.none
+        while !r.atEnd {
+            let (tag, body) = try r.field()
+            switch tag {
+            case valNone: value = .none
+            case valText: value = .text(body.string)
+            case valInt: value = .int(Int64(bitPattern: try body.uint))
+            case valNumber: value = .number(Double(bitPattern: try body.fixed64))
+            case valBool: value = .bool(try body.uint != 0)
+            case valTime: value = .time(Date(timeIntervalSinceReferenceDate: Double(bitPattern: try body.fixed64)))
+            case valList:
+                var lr = body
+                var items: [String] = []
+                while !lr.atEnd {
+                    let (t, b) = try lr.field()
+                    if t == tagListItem { items.append(b.string) }
+                }
+                value = .list(items)
+            default: break // a value kind from a newer OpsDesk reads as none
+            }
+        }
+        return value
+    }
+}
