@@ -16,7 +16,7 @@ extension MultiProcessTests {
         let scratch = try ScratchDirectory("agents")
         defer { scratch.remove() }
         let storePath = scratch.path + "/store"
-        try EventStore.create(at: storePath, group: nil)
+        _ = try EventStore.create(at: storePath, group: nil)
         let recordCount = 50
         let agents = 8
         let attempts = 150
