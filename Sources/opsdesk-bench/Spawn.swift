@@ -3,10 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-// glibc has it, but only under _GNU_SOURCE, which Swift's Glibc module does not see.
+// glibc has these, but only under _GNU_SOURCE, which Swift's Glibc module does not see.
 @_silgen_name("posix_spawn_file_actions_addclosefrom_np")
 private func spawnActionsAddCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>,
                                       _ from: Int32) -> Int32
+@_silgen_name("pipe2")
+private func makePipe(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
 /// This very program, started again as a child with `posix_spawn` (empty signal mask, default
 /// signals, no inherited descriptors above 2), its stdout read whole when it exits.
@@ -17,7 +19,7 @@ struct BenchChild {
     static func start(_ arguments: [String]) throws -> BenchChild {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         var fds: [Int32] = [-1, -1]
-        guard pipe2(&fds, O_CLOEXEC) == 0 else { throw BenchError("pipe2 failed: \(String(cString: strerror(errno)))") }
+        guard makePipe(&fds, O_CLOEXEC) == 0 else { throw BenchError("pipe2 failed: \(String(cString: strerror(errno)))") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -3,10 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-// glibc has it, but only under _GNU_SOURCE, which Swift's Glibc module does not see.
+// glibc has these, but only under _GNU_SOURCE, which Swift's Glibc module does not see.
 @_silgen_name("posix_spawn_file_actions_addclosefrom_np")
 private func spawnActionsAddCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>,
                                       _ from: Int32) -> Int32
+@_silgen_name("pipe2")
+private func makePipe(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
 /// A real child process started with `posix_spawn`, its stdout on a pipe the test reads line by
 /// line and its stderr in a file (shown when something fails).
@@ -26,7 +28,7 @@ final class ChildProcess {
 
     init(executable: String, arguments: [String], name: String, stderrPath: String) throws {
         var fds: [Int32] = [-1, -1]
-        guard pipe2(&fds, O_CLOEXEC) == 0 else { throw SpawnError.system("pipe2", errno) }
+        guard makePipe(&fds, O_CLOEXEC) == 0 else { throw SpawnError.system("pipe2", errno) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -119,7 +119,7 @@ extension MultiProcessTests {
                 }
                 #expect(tagsInHistories.insert(tag).inserted, "\(tag) is in the histories twice")
                 if let attempt = applied[tag] {
-                    #expect(attempt.record == n && attempt.base == UInt64(position - 1),
+                    #expect(attempt.record == n && attempt.base == UInt64(position),
                             "\(tag) was applied to INC-\(attempt.record) on version \(attempt.base), found in \(record) at \(position)")
                 } else {
                     Issue.record("\(record) holds \(tag), which no agent reported applied (refused: \(refused[tag] != nil))")

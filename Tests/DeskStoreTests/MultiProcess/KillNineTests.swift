@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 extension MultiProcessTests {
-    /// Three writers and a compactor, killed with SIGKILL at seeded random moments, eight rounds
+    /// Three writers and a compactor, killed with SIGKILL at seeded random moments, twelve rounds
     /// over one store. After each round the store opens and holds every transaction a writer
     /// acknowledged, and each transaction (an incident plus its writer's tally) whole or not at all.
     @Test func killedWritersLoseNoAcknowledgedTransactionAndLeaveNoneHalfWritten() throws {
@@ -19,7 +19,7 @@ extension MultiProcessTests {
 
         var rng = SeededGenerator(seed: 0x6B69_6C6C_392D_3031)
         let writers = 3
-        let rounds = 8
+        let rounds = 12
         var highestAcked = [Int](repeating: -1, count: writers + 1)
         var presentBefore = [Int](repeating: 0, count: writers + 1)
         var killsDuringSnapshot = 0
@@ -114,7 +114,7 @@ extension MultiProcessTests {
                 let tally = store.view.record(RecordID(kind: .configurationItem, key: "torture-\(w)"))
                 let present = Int(tally?.version ?? 0)
                 #expect(present > highestAcked[w],
-                        "round \(round): writer \(w) acknowledged transaction \(highestAcked[w]) but the store holds only \(present)")
+                        "round \(round): writer \(w) acknowledged transaction #\(highestAcked[w]) but the store holds only #0…#\(present - 1)")
                 #expect(present >= presentBefore[w],
                         "round \(round): writer \(w) had \(presentBefore[w]) transactions in the store, now \(present)")
                 #expect(present >= resumedAt[w])
@@ -136,6 +136,13 @@ extension MultiProcessTests {
             }
             let report = try store.verify()
             #expect(report.isIntact, "round \(round): \(report)")
+        }
+        // Each tally's history is its whole chain, one event per transaction, in order.
+        let store = try EventStore.open(at: storePath, readOnly: true)
+        for w in 1...writers {
+            let history = try store.history(of: RecordID(kind: .configurationItem, key: "torture-\(w)"))
+            #expect(history.count == presentBefore[w])
+            #expect(history.map(\.baseVersion) == (0..<UInt64(history.count)).map { $0 }, "writer \(w)'s tally history is out of order")
         }
         #expect(totalAcks > 0, "no writer acknowledged anything")
         #expect(killsDuringSnapshot > 0, "no kill landed while a snapshot was being written")
