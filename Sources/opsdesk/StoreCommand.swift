@@ -1,6 +1,9 @@
 import ArgumentParser
 import DeskStore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `opsdesk store init|info|verify|compact|repair`: set up, inspect, check and mend the desk's store.
 struct StoreCommand: ParsableCommand {
@@ -53,6 +56,9 @@ extension StoreCommand {
 
         func run() throws {
             let path = location.path
+            if let group, getgrnam(group) == nil {
+                throw storeFailure("there is no Unix group named \(group) (create it with groupadd, or leave out --group).")
+            }
             try reportingStoreErrors {
                 _ = try EventStore.create(at: path, group: group)
                 print("Created an empty store at \(path)" + (group.map { " for group \($0)" } ?? "") + ".")
@@ -71,6 +77,8 @@ extension StoreCommand {
             try reportingStoreErrors {
                 let store = try EventStore.open(at: path, readOnly: true)
                 print(try store.info())
+                // How the store opened: a damaged log, a missing or unusable snapshot.
+                for notice in store.openNotices { print("Note: \(notice)") }
             }
         }
     }

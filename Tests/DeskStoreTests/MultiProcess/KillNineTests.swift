@@ -144,6 +144,11 @@ extension MultiProcessTests {
             #expect(history.count == presentBefore[w])
             #expect(history.map(\.baseVersion) == (0..<UInt64(history.count)).map { $0 }, "writer \(w)'s tally history is out of order")
         }
+        // A compaction killed half-way leaves its temp file; the store should clear those away.
+        let leftovers = (try FileManager.default.contentsOfDirectory(atPath: storePath)).filter { $0.hasPrefix(".snapshot.tmp") }
+        withKnownIssue("DeskStore does not yet remove snapshot temp files left by a killed compaction", isIntermittent: true) {
+            #expect(leftovers.isEmpty, "\(leftovers.count) snapshot temp files left behind: \(leftovers.prefix(3))")
+        }
         #expect(totalAcks > 0, "no writer acknowledged anything")
         #expect(killsDuringSnapshot > 0, "no kill landed while a snapshot was being written")
     }
