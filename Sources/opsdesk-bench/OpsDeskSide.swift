@@ -31,18 +31,22 @@ enum OpsDeskSide {
 
     /// Imports incidents 1...count in transactions of `batch`, then writes a snapshot so the
     /// store opens fast (SQLite's table and index are ready to query when its import ends, too).
-    static func importIncidents(count: Int, into path: String, batch: Int = 10_000) throws {
+    /// Returns the seconds spent committing and writing the snapshot.
+    static func importIncidents(count: Int, into path: String, batch: Int = 10_000) throws -> (commits: Double, snapshot: Double) {
         _ = try EventStore.create(at: path, group: nil)
         let store = try EventStore.open(at: path)
         var number = 1
         let now = Date()
+        let t0 = monotonicNanoseconds()
         while number <= count {
             let last = min(count, number + batch - 1)
             let events = (number...last).map { creation(of: SampleIncident($0), at: now) }
             _ = try store.commit { _ in events }
             number = last + 1
         }
+        let t1 = monotonicNanoseconds()
         _ = try store.compact()
+        return (Double(t1 - t0) / 1e9, Double(monotonicNanoseconds() - t1) / 1e9)
     }
 
     /// Open (read-only, as a console does) and read one incident; in a fresh process.

@@ -40,6 +40,33 @@ func reportingStoreErrors(_ body: () throws -> Void) throws {
     }
 }
 
+func printJSON(_ object: [String: Any]) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+func infoJSON(_ info: StoreInfo, notices: [StoreNotice]) -> [String: Any] {
+    var counts: [String: Int] = [:]
+    for (kind, n) in info.counts { counts[kind.rawValue] = n }
+    return [
+        "path": info.path,
+        "records": info.records,
+        "counts": counts,
+        "transactions": info.lastSequence,
+        "segments": info.segments.map { ["name": $0.name, "bytes": $0.bytes, "firstTransaction": $0.firstSequence] },
+        "logBytes": info.logBytes,
+        "snapshot": info.snapshotBytes.map { bytes -> [String: Any] in
+            ["bytes": bytes, "transaction": info.snapshotSequence ?? 0, "ageSeconds": info.snapshotAge ?? 0]
+        } as Any? ?? NSNull(),
+        "lockHolder": info.lockHolder.map { holder -> [String: Any] in
+            ["pid": holder.pid, "user": holder.user as Any? ?? NSNull()]
+        } as Any? ?? NSNull(),
+        "quarantineFiles": info.quarantineFiles,
+        "permissionWarnings": info.permissionWarnings,
+        "notices": notices.map(\.description),
+    ]
+}
+
 extension StoreCommand {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -71,12 +98,18 @@ extension StoreCommand {
             abstract: "Show counts, sizes, segments, snapshot age, permissions and who holds the lock.")
 
         @OptionGroup var location: StoreLocationOptions
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
         func run() throws {
             let path = location.path
             try reportingStoreErrors {
                 let store = try EventStore.open(at: path, readOnly: true)
-                print(try store.info())
+                let info = try store.info()
+                if json {
+                    try printJSON(infoJSON(info, notices: store.openNotices))
+                    return
+                }
+                print(info)
                 // How the store opened: a damaged log, a missing or unusable snapshot.
                 for notice in store.openNotices { print("Note: \(notice)") }
             }
@@ -89,12 +122,22 @@ extension StoreCommand {
             discussion: "Exits with status 1 and names the first damaged or altered frame when the check fails.")
 
         @OptionGroup var location: StoreLocationOptions
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
         func run() throws {
             let path = location.path
             try reportingStoreErrors {
                 let report = try EventStore.verify(at: path)
-                print(report)
+                if json {
+                    try printJSON([
+                        "intact": report.isIntact, "transactions": report.transactions, "segments": report.segments,
+                        "bytes": report.bytes, "headHash": report.headHash,
+                        "firstAlteredTransaction": report.firstAlteredFrame.map { Int($0.sequence) } as Any? ?? NSNull(),
+                        "problems": report.problems.map(\.description),
+                    ])
+                } else {
+                    print(report)
+                }
                 if !report.isIntact {
                     throw storeFailure(report.firstAlteredFrame.map { "\($0) was altered after it was written." }
                                        ?? "the log is damaged; see the problems above.")
