@@ -113,7 +113,8 @@ public final class EventStore: @unchecked Sendable {
 
     /// Creates a new store: a setgid 2770 directory, 0660 files whatever the umask, owned by
     /// `group` when given (the desk's Unix group).
-    public static func create(at path: String, group: String? = nil, io: any FileIO = SystemFileIO()) throws -> EventStore {
+    public static func create(at path: String, group: String? = nil, io: any FileIO = SystemFileIO(),
+                              segmentLimit: Int = EventStore.defaultSegmentLimit) throws -> EventStore {
         if Posix.exists(path + "/" + lockFileName) || Posix.exists(path + "/" + StoreFormat.segmentName(1)) {
             throw StoreError.alreadyExists(path: path)
         }
@@ -128,7 +129,7 @@ public final class EventStore: @unchecked Sendable {
         close(lfd)
         _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io)
         try Posix.syncDirectory(path, io: io)
-        return try open(at: path, io: io)
+        return try open(at: path, io: io, segmentLimit: segmentLimit)
     }
 
     /// Opens an existing store. Loads the snapshot if it matches the log, replays the log after

@@ -1,0 +1,119 @@
+import Foundation
+import ITSM
+@testable import DeskStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A temporary directory removed when the value goes away.
+final class TempDir {
+    let path: String
+    init() {
+        var template = Array((NSTemporaryDirectory() + "/deskstore-test-XXXXXX").utf8CString)
+        let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        path = String(cString: p!)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    func sub(_ name: String) -> String { path + "/" + name }
+}
+
+let t0 = Date(timeIntervalSinceReferenceDate: 800_000_000)
+
+func inc(_ n: Int) -> RecordID { RecordID(.incident, n) }
+
+/// A creation event.
+func created(_ id: RecordID, by actor: String = "alice", at: Date = t0, title: String = "printer on fire") -> Event {
+    Event(record: id, action: EventAction("incident.created"), actor: actor, at: at, baseVersion: 0,
+          changes: [FieldChange("title", to: .text(title)), FieldChange("state", to: .text("New"))])
+}
+
+/// An update event on `base`.
+func updated(_ id: RecordID, base: UInt64, by actor: String = "bob", at: Date = t0, _ field: String,
+             _ value: FieldValue) -> Event {
+    Event(record: id, action: EventAction("incident.\(field)"), actor: actor, at: at, baseVersion: base,
+          changes: [FieldChange(field, from: .none, to: value)])
+}
+
+/// A state change on `base`.
+func updated(_ id: RecordID, base: UInt64, by actor: String = "bob", at: Date = t0, _ value: FieldValue) -> Event {
+    updated(id, base: base, by: actor, at: at, "state", value)
+}
+
+/// An independent fold of events, to check the store against.
+struct Model: Equatable {
+    var versions: [RecordID: UInt64] = [:]
+    var fields: [RecordID: [String: FieldValue]] = [:]
+    var last: [RecordID: Event] = [:]
+
+    mutating func apply(_ events: [Event]) {
+        for e in events {
+            versions[e.record, default: 0] += 1
+            for c in e.changes { fields[e.record, default: [:]][c.field] = c.to }
+            last[e.record] = e
+        }
+    }
+
+    /// Whether `view` holds exactly this state.
+    func matches(_ view: StoreView) -> Bool {
+        guard view.recordCount == versions.count else { return false }
+        for (id, v) in versions {
+            guard let r = view.record(id), r.version == v, r.fields == (fields[id] ?? [:]), r.lastEvent == last[id] else { return false }
+        }
+        return true
+    }
+}
+
+/// Deterministic randomness for tests (SplitMix64).
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Builds a transaction against the current view: creates or updates records chosen by `rng`.
+func randomTransaction(_ view: StoreView, _ rng: inout SeededRandom, records: Int = 30, step: Int) -> [Event] {
+    let count = Int.random(in: 1...2, using: &rng)
+    var events: [Event] = []
+    var bumped: [RecordID: UInt64] = [:]
+    for _ in 0..<count {
+        let id = inc(Int.random(in: 1...records, using: &rng))
+        let base = bumped[id] ?? view.record(id)?.version ?? 0
+        let at = t0.addingTimeInterval(Double(step))
+        if base == 0 {
+            events.append(created(id, at: at, title: "t\(step)"))
+        } else {
+            events.append(updated(id, base: base, at: at, "n", .int(Int64(step))))
+        }
+        bumped[id] = base + 1
+    }
+    return events
+}
+
+func fileBytes(_ path: String) -> [UInt8] { (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? [] }
+func writeBytes(_ bytes: [UInt8], to path: String) { try! Data(bytes).write(to: URL(fileURLWithPath: path)) }
+
+func mode(_ path: String) -> mode_t {
+    var st = stat()
+    _ = stat(path, &st)
+    return st.st_mode & 0o7777
+}
+
+/// Copies a store directory (top-level files only; enough for a test store).
+func copyStore(_ from: String, to: String) {
+    try? FileManager.default.removeItem(atPath: to)
+    try! FileManager.default.createDirectory(atPath: to, withIntermediateDirectories: true)
+    for name in try! FileManager.default.contentsOfDirectory(atPath: from) {
+        var isDir: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: from + "/" + name, isDirectory: &isDir)
+        if isDir.boolValue { try! FileManager.default.createDirectory(atPath: to + "/" + name, withIntermediateDirectories: true) }
+        else { try! FileManager.default.copyItem(atPath: from + "/" + name, toPath: to + "/" + name) }
+    }
+}
+
+let seg1 = StoreFormat.segmentName(1)
