@@ -26,7 +26,9 @@ final class ChildProcess {
     private var lines: [String] = []
     private(set) var waitStatus: Int32?
 
-    init(executable: String, arguments: [String], name: String, stderrPath: String) throws {
+    /// `environment` adds to (or overrides) this process's environment.
+    init(executable: String, arguments: [String], name: String, stderrPath: String,
+         environment: [String: String] = [:]) throws {
         var fds: [Int32] = [-1, -1]
         guard makePipe(&fds, O_CLOEXEC) == 0 else { throw SpawnError.system("pipe2", errno) }
         var actions = posix_spawn_file_actions_t()
@@ -51,7 +53,11 @@ final class ChildProcess {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         close(fds[1])
         guard rc == 0 else {
             close(fds[0])
@@ -159,30 +165,57 @@ func monotonicMilliseconds() -> Int64 {
     return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
 }
 
+/// Runs a program to its end (at most `timeoutSeconds`); returns its exit status, stdout and stderr.
+func runToEnd(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+              scratch: String, timeoutSeconds: Int64 = 30) throws -> (status: Int32, stdout: String, stderr: String) {
+    let stderrPath = scratch + "/run-\(UInt32.random(in: 0...UInt32.max)).stderr"
+    defer { unlink(stderrPath) }
+    let child = try ChildProcess(executable: executable, arguments: arguments, name: (executable as NSString).lastPathComponent,
+                                 stderrPath: stderrPath, environment: environment)
+    var lines: [String] = []
+    let deadline = monotonicMilliseconds() + timeoutSeconds * 1000
+    while !child.reachedEOF {
+        pollChildren([child], milliseconds: 50)
+        lines += child.takeLines()
+        if monotonicMilliseconds() > deadline {
+            child.signal(SIGKILL)
+            child.wait()
+            throw SpawnError.timeout("\(executable) \(arguments.joined(separator: " "))")
+        }
+    }
+    lines += child.takeLines()
+    let status = child.wait()
+    let code: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (code, lines.joined(separator: "\n"), child.stderrText)
+}
+
 /// The `store-torture` executable built beside this test bundle.
-func tortureExecutable() throws -> String {
+func tortureExecutable() throws -> String { try builtExecutable("store-torture") }
+
+/// An executable of this package built beside this test bundle (`swift test` builds them all).
+func builtExecutable(_ name: String) throws -> String {
     var candidates: [String] = []
-    if let explicit = ProcessInfo.processInfo.environment["STORE_TORTURE"] { candidates.append(explicit) }
+    if name == "store-torture", let explicit = ProcessInfo.processInfo.environment["STORE_TORTURE"] { candidates.append(explicit) }
     if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
         // …/.build/<triple>/debug/OpsDeskPackageTests.xctest (or a binary inside a bundle folder).
         var dir = (exe as NSString).deletingLastPathComponent
         for _ in 0..<4 {
-            candidates.append(dir + "/store-torture")
+            candidates.append(dir + "/" + name)
             dir = (dir as NSString).deletingLastPathComponent
         }
     }
     let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    candidates.append(packageRoot + "/.build/debug/store-torture")
+    candidates.append(packageRoot + "/.build/debug/" + name)
     for path in candidates where access(path, X_OK) == 0 { return path }
-    throw SpawnError.system("store-torture not found (looked at \(candidates.joined(separator: ", ")))", ENOENT)
+    throw SpawnError.system("\(name) not found (looked at \(candidates.joined(separator: ", ")))", ENOENT)
 }
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
 struct ScratchDirectory {
     let path: String
     init(_ label: String) throws {
-        var template = Array((NSTemporaryDirectory() + "/opsdesk-\(label)-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("opsdesk-\(label)-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw SpawnError.system("mkdtemp", errno) }
         path = String(cString: made)
     }
