@@ -91,21 +91,19 @@ extension MultiProcessTests {
                 try absorb()
                 let now = monotonicMilliseconds()
                 for (index, child) in children.enumerated() where child.waitStatus == nil && now >= killAt[index] {
-                    if child.reachedEOF { child.wait(); continue }
                     child.signal(SIGKILL)
                     child.wait()
                     killAt[index] = .max
-                }
-                if let early = children.first(where: { $0.reachedEOF && $0.waitStatus == nil }) {
-                    early.wait()
-                    Issue.record("round \(round): \(early.name) ended by itself (\(early.terminationDescription)): \(early.stderrText)")
                 }
                 if now > start + 10_000 {
                     Issue.record("round \(round): children still producing output 10 s after their kill time")
                     return
                 }
             }
-            for child in children { child.wait() }
+            for child in children {
+                child.wait()
+                #expect(child.wasKilled, "round \(round): \(child.name) ended with \(child.terminationDescription), not our SIGKILL: \(child.stderrText)")
+            }
             if lastLine[writers].hasPrefix("compacting") { killsDuringSnapshot += 1 }
 
             // The store as the next agent finds it.
