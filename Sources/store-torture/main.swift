@@ -16,10 +16,11 @@ import Glibc
 //       (ci:torture-W) from version i to i+1, in one transaction: the two are present together or
 //       not at all. Resumes from the tally's version, so a killed writer can be started again.
 //       Prints "ready W i" once open, then "ack W i" per durable transaction.
-//   store-torture conflict --store DIR --writer W --records N --count N [--seed S] [--delay-us U]
+//   store-torture conflict --store DIR --writer W --records N --count N [--seed S] [--delay-us U] [--label L]
 //       N attempts to bump the counter of a random one of INC-1…INC-N, built on the version last
 //       read (then a random pause of up to U µs, so other writers get in between). Prints
-//       "applied W i RECORD BASE" or "stale W i RECORD BASE CURRENT" per attempt.
+//       "applied W i RECORD BASE" or "stale W i RECORD BASE CURRENT" per attempt. Each edit sets the
+//       record's tag to "L:i" (L defaults to W), so the test finds it in the history.
 //   store-torture compact --store DIR [--count N]
 //       Writes snapshots in a loop: "compacting K" before and "compacted K" after each.
 //
@@ -129,6 +130,7 @@ func runConflict(_ args: Arguments) throws {
     let records = try args.int("records")
     let count = try args.int("count")
     let delay = try args.int("delay-us", default: 300)
+    let label = (try? args.string("label")) ?? String(writer)
     var rng = SplitMix(seed: UInt64(try args.int("seed", default: 1)) &* 1_000_003 &+ UInt64(writer))
     let store = try EventStore.open(at: try args.string("store"))
     report("ready \(writer)")
@@ -146,7 +148,7 @@ func runConflict(_ args: Arguments) throws {
                 [Event(record: record, action: EventAction("incident.updated"), actor: "agent-\(writer)", at: Date(),
                        baseVersion: base,
                        changes: [FieldChange("counter", from: .int(counter), to: .int(counter + 1)),
-                                 FieldChange("tag", from: previousTag, to: .text("\(writer):\(i)"))])]
+                                 FieldChange("tag", from: previousTag, to: .text("\(label):\(i)"))])]
             }
             report("applied \(writer) \(i) \(number) \(base)")
         } catch let stale as StaleEdit {

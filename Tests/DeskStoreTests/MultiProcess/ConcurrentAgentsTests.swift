@@ -20,16 +20,7 @@ extension MultiProcessTests {
         let recordCount = 50
         let agents = 8
         let attempts = 150
-        do {
-            let store = try EventStore.open(at: storePath)
-            _ = try store.commit { _ in
-                (1...recordCount).map { n in
-                    Event(record: RecordID(.incident, n), action: EventAction("incident.created"), actor: "setup",
-                          at: Date(), baseVersion: 0,
-                          changes: [FieldChange("counter", to: .int(0)), FieldChange("tag", to: .text("created"))])
-                }
-            }
-        }
+        try createCounterRecords(recordCount, in: storePath)
 
         var children: [ChildProcess] = []
         defer { for child in children where child.waitStatus == nil { child.signal(SIGKILL); child.wait() } }
@@ -42,7 +33,7 @@ extension MultiProcessTests {
         }
 
         /// "W:i" → (record, base version) of each applied attempt; the tags of refused ones.
-        var applied: [String: (record: Int, base: UInt64)] = [:]
+        var applied: AppliedEdits = [:]
         var refused: [String: Int] = [:]
         var attemptsSeen = [Set<Int>](repeating: [], count: agents + 1)
         var finished = Set<Int>()
@@ -95,41 +86,7 @@ extension MultiProcessTests {
         #expect(applied.count > recordCount, "too few edits applied to mean anything")
 
         let store = try EventStore.open(at: storePath, readOnly: true)
-        var tagsInHistories = Set<String>()
-        for n in 1...recordCount {
-            let record = RecordID(.incident, n)
-            let history = try store.history(of: record)
-            guard let first = history.first else {
-                Issue.record("\(record) has no history")
-                continue
-            }
-            #expect(first.action == EventAction("incident.created"))
-            var counter: Int64 = 0
-            for (position, event) in history.enumerated() {
-                #expect(event.record == record)
-                #expect(event.baseVersion == UInt64(position), "\(record): event \(position) was built on version \(event.baseVersion)")
-                guard position > 0 else { continue }
-                let change = event.changes.first { $0.field == "counter" }
-                #expect(change?.from == .int(counter) && change?.to == .int(counter + 1),
-                        "\(record): event \(position) moved the counter \(String(describing: change)) after \(counter)")
-                counter += 1
-                guard case .text(let tag)? = event.changes.first(where: { $0.field == "tag" })?.to else {
-                    Issue.record("\(record): event \(position) has no tag")
-                    continue
-                }
-                #expect(tagsInHistories.insert(tag).inserted, "\(tag) is in the histories twice")
-                if let attempt = applied[tag] {
-                    #expect(attempt.record == n && attempt.base == UInt64(position),
-                            "\(tag) was applied to INC-\(attempt.record) on version \(attempt.base), found in \(record) at \(position)")
-                } else {
-                    Issue.record("\(record) holds \(tag), which no agent reported applied (refused: \(refused[tag] != nil))")
-                }
-            }
-            let state = store.view.record(record)
-            #expect(state?.version == UInt64(history.count))
-            #expect(state?.fields["counter"] == .int(counter))
-        }
-        let lost = Set(applied.keys).subtracting(tagsInHistories)
-        #expect(lost.isEmpty, "applied but missing from every history: \(lost.sorted().prefix(10))")
+        try checkCounterHistories(in: store, count: recordCount, applied: applied, refused: Set(refused.keys),
+                                  allowUnreported: false, context: "after 8 agents")
     }
 }

@@ -7,15 +7,19 @@ import Glibc
 #endif
 
 extension MultiProcessTests {
-    /// Three writers and a compactor, killed with SIGKILL at seeded random moments, twelve rounds
-    /// over one store. After each round the store opens and holds every transaction a writer
-    /// acknowledged, and each transaction (an incident plus its writer's tally) whole or not at all.
+    /// Three writers, two agents editing shared records and a compactor, killed with SIGKILL at
+    /// seeded random moments, twelve rounds over one store. After each round the store opens and
+    /// holds every transaction a writer acknowledged, each transaction (an incident plus its
+    /// writer's tally) whole or not at all, every edit an agent reported applied, none it reported
+    /// refused, and every shared record's history as an unbroken chain.
     @Test func killedWritersLoseNoAcknowledgedTransactionAndLeaveNoneHalfWritten() throws {
         let torture = try tortureExecutable()
         let scratch = try ScratchDirectory("kill9")
         defer { scratch.remove() }
         let storePath = scratch.path + "/store"
         _ = try EventStore.create(at: storePath, group: nil)
+        let sharedRecords = 20
+        try createCounterRecords(sharedRecords, in: storePath)
 
         var rng = SeededGenerator(seed: 0x6B69_6C6C_392D_3031)
         let writers = 3
@@ -24,6 +28,9 @@ extension MultiProcessTests {
         var presentBefore = [Int](repeating: 0, count: writers + 1)
         var killsDuringSnapshot = 0
         var totalAcks = 0
+        var applied: AppliedEdits = [:]
+        var refused = Set<String>()
+        let agentIDs = [writers + 1, writers + 2]
 
         for round in 0..<rounds {
             var children: [ChildProcess] = []
@@ -37,6 +44,13 @@ extension MultiProcessTests {
             children.append(try ChildProcess(
                 executable: torture, arguments: ["compact", "--store", storePath],
                 name: "compactor", stderrPath: scratch.path + "/compactor.stderr"))
+            for w in agentIDs {
+                children.append(try ChildProcess(
+                    executable: torture,
+                    arguments: ["conflict", "--store", storePath, "--writer", String(w), "--records", String(sharedRecords),
+                                "--count", "1000000", "--seed", String(round), "--delay-us", "500", "--label", "r\(round)a\(w)"],
+                    name: "agent \(w)", stderrPath: scratch.path + "/agent-\(w).stderr"))
+            }
 
             // Every process reports "ready" once its store is open; kill times count from there.
             var lastLine = [String](repeating: "", count: children.count)
@@ -55,6 +69,12 @@ extension MultiProcessTests {
                                 resumedAt[index + 1] = i
                                 expectedNext[index + 1] = i
                             }
+                        case "applied" where parts.count == 5:
+                            if let i = Int(parts[2]), let r = Int(parts[3]), let base = UInt64(parts[4]) {
+                                applied["r\(round)a\(parts[1]):\(i)"] = (r, base)
+                            }
+                        case "stale" where parts.count == 6:
+                            refused.insert("r\(round)a\(parts[1]):\(parts[2])")
                         case "ack":
                             guard parts.count == 3, let w = Int(parts[1]), let i = Int(parts[2]), w == index + 1 else {
                                 Issue.record("round \(round): unexpected line from \(child.name): \(line)")
@@ -132,6 +152,8 @@ extension MultiProcessTests {
                 }
                 presentBefore[w] = present
             }
+            try checkCounterHistories(in: store, count: sharedRecords, applied: applied, refused: refused,
+                                      allowUnreported: true, context: "round \(round)")
             let report = try store.verify()
             #expect(report.isIntact, "round \(round): \(report)")
         }
@@ -148,6 +170,7 @@ extension MultiProcessTests {
             #expect(leftovers.isEmpty, "\(leftovers.count) snapshot temp files left behind: \(leftovers.prefix(3))")
         }
         #expect(totalAcks > 0, "no writer acknowledged anything")
+        #expect(!applied.isEmpty && !refused.isEmpty, "agents: \(applied.count) edits applied, \(refused.count) refused")
         #expect(killsDuringSnapshot > 0, "no kill landed while a snapshot was being written")
     }
 }
