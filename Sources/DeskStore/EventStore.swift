@@ -39,6 +39,13 @@ public enum StoreNotice: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// A file descriptor closed exactly once, when the last owner lets go.
+final class OwnedDescriptor: @unchecked Sendable {
+    let fd: Int32
+    init(_ fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+}
+
 /// One log segment file, open for the store's lifetime.
 final class Segment: @unchecked Sendable {
     let number: UInt32
@@ -92,7 +99,8 @@ public final class EventStore: @unchecked Sendable {
     let io: any FileIO
     let segmentLimit: Int
     let lockPath: String
-    private let lockFD: Int32
+    private let lockFile: OwnedDescriptor
+    private var lockFD: Int32 { lockFile.fd }
     /// Serialises log reading and writing within this process (the flock serialises processes;
     /// it does not serialise threads sharing one descriptor).
     private let writer = NSLock()
@@ -152,7 +160,7 @@ public final class EventStore: @unchecked Sendable {
         for (i, n) in numbers.enumerated() where n != first + UInt32(i) {
             throw StoreError.damagedLog(segment: StoreFormat.segmentName(first + UInt32(i)), offset: 0, reason: "segment file missing")
         }
-        lockFD = try Posix.open(lockPath, readOnly ? O_RDONLY : O_RDWR)
+        lockFile = OwnedDescriptor(try Posix.open(lockPath, readOnly ? O_RDONLY : O_RDWR))
         do {
             // The snapshot, if it matches the log.
             var notices: [StoreNotice] = []
@@ -190,13 +198,8 @@ public final class EventStore: @unchecked Sendable {
                                                     : .snapshotUnusable(reason: problem, replayedTransactions: replayed), at: 0)
             }
             self.openNotices = notices
-        } catch {
-            close(lockFD)
-            throw error
         }
     }
-
-    deinit { close(lockFD) }
 
     static func segmentNumbers(in path: String) throws(StoreError) -> [UInt32] {
         var isDir: ObjCBool = false
@@ -309,10 +312,15 @@ public final class EventStore: @unchecked Sendable {
             if case .syncFailed = e { writeDisabled = e.description }
             throw e
         }
-        let snapshot = stateLock.withLock { current }
-        let events = try build(snapshot)
-        guard !events.isEmpty else { throw StoreError.emptyTransaction }
-        try snapshot.validate(events)
+        // The view is handed to `build` in its own scope so that no copy of it is alive when
+        // the new events are applied (a live copy would make the fold copy every record).
+        let events: [Event] = try {
+            let now = stateLock.withLock { current }
+            let events = try build(now)
+            guard !events.isEmpty else { throw StoreError.emptyTransaction }
+            try now.validate(events)
+            return events
+        }()
         let payload = EventCoding.encode(transaction: events)
         guard payload.count <= StoreFormat.maxPayload else {
             throw StoreError.transactionTooLarge(bytes: payload.count, limit: StoreFormat.maxPayload)
@@ -494,7 +502,9 @@ public final class EventStore: @unchecked Sendable {
                 if detectDamage { try damage(segment.name, Int(stop.offset), stop.why.description, asWriter: asWriter, into: &result) }
                 return result
             }
-            let laterValid = tail.withUnsafeBytes { Frame.findValid(in: $0, from: 1, salt: segment.header.salt) }
+            let laterValid = tail.withUnsafeBytes {
+                Frame.findValid(in: $0, from: 1, salt: segment.header.salt, minSequence: cursor.lastSequence + 1)
+            }
             if let later = laterValid {
                 if detectDamage {
                     try damage(segment.name, Int(stop.offset), "\(stop.why); a valid transaction follows at byte \(Int(stop.offset) + later)", asWriter: asWriter, into: &result)

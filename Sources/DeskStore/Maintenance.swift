@@ -180,7 +180,7 @@ extension EventStore {
                         o += f.length
                     case let .failure(why):
                         let isLast = number == numbers.last
-                        if isLast, Frame.findValid(in: b, from: o + 1, salt: segment.header.salt) == nil {
+                        if isLast, Frame.findValid(in: b, from: o + 1, salt: segment.header.salt, minSequence: sequence + 1) == nil {
                             problems.append(.tornTail(segment: segment.name, offset: o, bytes: b.count - o))
                         } else {
                             problems.append(.damaged(segment: segment.name, offset: o, reason: why.description))
