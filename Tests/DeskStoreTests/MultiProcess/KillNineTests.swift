@@ -126,35 +126,44 @@ extension MultiProcessTests {
             }
             if lastLine[writers].hasPrefix("compacting") { killsDuringSnapshot += 1 }
 
-            // The store as the next agent finds it.
-            let store = try EventStore.open(at: storePath)
-            for w in 1...writers {
-                let tally = store.view.record(RecordID(kind: .configurationItem, key: "torture-\(w)"))
-                let present = Int(tally?.version ?? 0)
-                #expect(present > highestAcked[w],
-                        "round \(round): writer \(w) acknowledged transaction #\(highestAcked[w]) but the store holds only #0…#\(present - 1)")
-                #expect(present >= presentBefore[w],
-                        "round \(round): writer \(w) had \(presentBefore[w]) transactions in the store, now \(present)")
-                #expect(present >= resumedAt[w])
-                // Each transaction whole: incident i exists exactly for the tally's count.
-                for i in max(0, presentBefore[w] - 2)..<present {
-                    let incident = store.view.record(RecordID(.incident, w * 1_000_000 + i + 1))
-                    #expect(incident?.version == 1, "round \(round): writer \(w)'s incident \(i) is missing beside its tally")
-                    if case .int(let n)? = incident?.fields["n"] {
-                        #expect(n == Int64(i))
-                    } else {
-                        Issue.record("round \(round): writer \(w)'s incident \(i) has no field n")
+            // The store as a console (read-only, never cutting anything) and then as the next
+            // writer (which cuts a torn tail under the lock) finds it: the same whole transactions.
+            var presentNow = presentBefore
+            for readOnly in [true, false] {
+                let store = try EventStore.open(at: storePath, readOnly: readOnly)
+                let context = "round \(round), \(readOnly ? "read-only" : "writable") open"
+                for w in 1...writers {
+                    let tally = store.view.record(RecordID(kind: .configurationItem, key: "torture-\(w)"))
+                    let present = Int(tally?.version ?? 0)
+                    #expect(present > highestAcked[w],
+                            "\(context): writer \(w) acknowledged transaction #\(highestAcked[w]) but the store holds only #0…#\(present - 1)")
+                    #expect(present >= presentBefore[w],
+                            "\(context): writer \(w) had \(presentBefore[w]) transactions in the store, now \(present)")
+                    #expect(present >= resumedAt[w])
+                    if !readOnly {
+                        #expect(present == presentNow[w], "\(context): writer \(w) has \(present) transactions, read-only saw \(presentNow[w])")
                     }
+                    // Each transaction whole: incident i exists exactly for the tally's count.
+                    for i in max(0, presentBefore[w] - 2)..<present {
+                        let incident = store.view.record(RecordID(.incident, w * 1_000_000 + i + 1))
+                        #expect(incident?.version == 1, "\(context): writer \(w)'s incident \(i) is missing beside its tally")
+                        if case .int(let n)? = incident?.fields["n"] {
+                            #expect(n == Int64(i))
+                        } else {
+                            Issue.record("\(context): writer \(w)'s incident \(i) has no field n")
+                        }
+                    }
+                    for i in present..<(present + 2) {
+                        #expect(store.view.record(RecordID(.incident, w * 1_000_000 + i + 1)) == nil,
+                                "\(context): writer \(w)'s incident \(i) exists without its tally (a partial transaction)")
+                    }
+                    presentNow[w] = present
                 }
-                for i in present..<(present + 2) {
-                    #expect(store.view.record(RecordID(.incident, w * 1_000_000 + i + 1)) == nil,
-                            "round \(round): writer \(w)'s incident \(i) exists without its tally (a partial transaction)")
-                }
-                presentBefore[w] = present
+                try checkCounterHistories(in: store, count: sharedRecords, applied: applied, refused: refused,
+                                          allowUnreported: true, context: context)
             }
-            try checkCounterHistories(in: store, count: sharedRecords, applied: applied, refused: refused,
-                                      allowUnreported: true, context: "round \(round)")
-            let report = try store.verify()
+            presentBefore = presentNow
+            let report = try EventStore.verify(at: storePath)
             #expect(report.isIntact, "round \(round): \(report)")
         }
         // Each tally's history is its whole chain, one event per transaction, in order.
