@@ -72,7 +72,7 @@ func formatRate(_ perSecond: Double) -> String { String(format: "%.0f/s", perSec
 func formatSeconds(_ s: Double) -> String { String(format: "%.2f s", s) }
 func formatMicros(_ us: Double) -> String { us >= 1000 ? String(format: "%.1f ms", us / 1000) : String(format: "%.1f µs", us) }
 func formatBytes(_ b: Int64) -> String { String(format: "%.1f MB", Double(b) / 1e6) }
-func formatRatio(_ r: Double) -> String { String(format: "%.2fx", r) }
+func formatRatio(_ r: Double) -> String { String(format: r < 0.1 ? "%.3fx" : "%.2fx", r) }
 
 /// Bytes of a file, or of the files directly in a folder.
 func directoryBytes(_ path: String) -> Int64 {
@@ -202,6 +202,8 @@ func runBenchmark(_ options: Options) throws {
                     ratio: formatRatio(sqliteLookup / ourLookup), target: "(fast)", met: ""))
 
     print("")
+    let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3)
+    print("\(n) incidents, \(options.seconds) s per commit run, \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load.joined(separator: " "))")
     print("OpsDesk store vs SQLite \(String(cString: sqlite3_libversion())) (WAL, synchronous=FULL); ratio > 1 means OpsDesk is faster")
     printTable(rows)
 }
