@@ -82,6 +82,8 @@ struct Cursor {
     var validEnd: Int64
     var lastSequence: UInt64
     var lastFrameStart: LogPosition?
+    /// Where that frame ends (not always `validEnd`: a new segment may have no frames yet).
+    var lastFrameEnd: UInt64 = 0
     var lastFrameHash: Digest32
 }
 
@@ -121,7 +123,7 @@ public final class EventStore: @unchecked Sendable {
 
     /// Creates a new store: a setgid 2770 directory, 0660 files whatever the umask, owned by
     /// `group` when given (the desk's Unix group).
-    public static func create(at path: String, group: String? = nil, io: any FileIO = SystemFileIO(),
+    public static func create(at path: String, group: String? = nil, io: any FileIO = .system,
                               segmentLimit: Int = EventStore.defaultSegmentLimit) throws -> EventStore {
         if Posix.exists(path + "/" + lockFileName) || Posix.exists(path + "/" + StoreFormat.segmentName(1)) {
             throw StoreError.alreadyExists(path: path)
@@ -144,7 +146,7 @@ public final class EventStore: @unchecked Sendable {
     /// it, and (unless read-only) cuts a torn tail under the lock. Damage in the middle of the
     /// log refuses a writable open with `StoreError.damagedLog`; read-only opens show the
     /// transactions before the damage and say so in `openNotices`.
-    public static func open(at path: String, readOnly: Bool = false, io: any FileIO = SystemFileIO(),
+    public static func open(at path: String, readOnly: Bool = false, io: any FileIO = .system,
                             segmentLimit: Int = EventStore.defaultSegmentLimit) throws -> EventStore {
         try EventStore(path: path, readOnly: readOnly, io: io, segmentLimit: segmentLimit)
     }
@@ -219,7 +221,8 @@ public final class EventStore: @unchecked Sendable {
         }
         if image.lastSequence == 0 {
             guard image.frameEnd == UInt64(StoreFormat.segmentHeaderSize) else { throw SnapshotRejected(reason: "inconsistent position") }
-            return Cursor(segment: segment, validEnd: Int64(image.frameEnd), lastSequence: 0, lastFrameStart: nil, lastFrameHash: zeroDigest)
+            return Cursor(segment: segment, validEnd: Int64(image.frameEnd), lastSequence: 0, lastFrameStart: nil,
+                          lastFrameEnd: image.frameEnd, lastFrameHash: zeroDigest)
         }
         let start = image.logPosition.offset, end = image.frameEnd
         guard end > start, end - start <= UInt64(StoreFormat.maxPayload + StoreFormat.frameOverhead) else {
@@ -233,7 +236,7 @@ public final class EventStore: @unchecked Sendable {
         }
         guard ok else { throw SnapshotRejected(reason: "it is ahead of the log or from another log") }
         return Cursor(segment: segment, validEnd: Int64(end), lastSequence: image.lastSequence,
-                      lastFrameStart: image.logPosition, lastFrameHash: image.frameHash)
+                      lastFrameStart: image.logPosition, lastFrameEnd: end, lastFrameHash: image.frameHash)
     }
 
     // MARK: Reading
@@ -277,7 +280,7 @@ public final class EventStore: @unchecked Sendable {
         return events
     }
 
-    private func segmentHandle(_ number: UInt32) throws -> Segment {
+    func segmentHandle(_ number: UInt32) throws -> Segment {
         if let s = stateLock.withLock({ segmentCache[number] }) { return s }
         let s = try Segment(directory: path, number: number, writable: false)
         stateLock.withLock { segmentCache[number] = s }
@@ -352,6 +355,7 @@ public final class EventStore: @unchecked Sendable {
         cursor.validEnd = offset + Int64(frame.count)
         cursor.lastSequence = sequence
         cursor.lastFrameStart = position
+        cursor.lastFrameEnd = UInt64(cursor.validEnd)
         cursor.lastFrameHash = frame.withUnsafeBytes { sha256($0) }
         stateLock.withLock { current.apply(events, sequence: sequence, at: position) }
         Posix.unlock(lockFD)
@@ -464,6 +468,7 @@ public final class EventStore: @unchecked Sendable {
                             result.events.append(contentsOf: events)
                             cursor.lastSequence = f.sequence
                             cursor.lastFrameStart = position
+                            cursor.lastFrameEnd = position.offset + UInt64(f.length)
                             lastFrame = o..<(o + f.length)
                             o += f.length
                         case let .failure(why):
@@ -552,15 +557,17 @@ public final class EventStore: @unchecked Sendable {
     @discardableResult
     public func compact() throws -> CompactReport {
         let started = Date()
+        if isReadOnly { throw StoreError.readOnly(reason: "opened read-only") }
         let (view, anchor): (StoreView, SnapshotWriter.Anchor) = try writer.withLock {
             _ = try advance(asWriter: false, detectDamage: false)
             let c = cursor
+            let start = c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(StoreFormat.segmentHeaderSize))
             return (stateLock.withLock { current },
-                    SnapshotWriter.Anchor(sequence: c.lastSequence,
-                                          frameStart: c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(c.validEnd)),
-                                          frameEnd: UInt64(c.validEnd), frameHash: c.lastFrameHash))
+                    SnapshotWriter.Anchor(sequence: c.lastSequence, frameStart: start,
+                                          frameEnd: c.lastFrameStart == nil ? start.offset : c.lastFrameEnd,
+                                          frameHash: c.lastFrameHash))
         }
-        if isReadOnly { throw StoreError.readOnly(reason: "opened read-only") }
+        Self.removeAbandonedTemporaries(in: path)
         let bytes = SnapshotWriter.build(view, anchor: anchor)
         let final = path + "/" + SnapshotFormat.fileName
         let temp = path + "/.snapshot.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -583,6 +590,16 @@ public final class EventStore: @unchecked Sendable {
         }
         return CompactReport(records: view.recordCount, lastSequence: anchor.sequence, bytes: bytes.count,
                              seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Temporary files of processes that died while writing them (`.…tmp-PID…`).
+    static func removeAbandonedTemporaries(in path: String) {
+        for name in (try? Posix.list(path)) ?? [] where name.hasPrefix(".") {
+            guard let range = name.range(of: ".tmp-") else { continue }
+            let pidText = name[range.upperBound...].prefix { $0.isNumber }
+            guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(path + "/" + name)
+        }
     }
 
     // Internal accessors for maintenance.

@@ -229,7 +229,7 @@ extension EventStore {
     /// Keeps the log's good prefix (every transaction before the first bad byte), moves the
     /// rest — the damaged part and any later segments — to quarantine/, and reports what was
     /// set aside. Takes the write lock. Never deletes anything.
-    public static func repair(at path: String, io: any FileIO = SystemFileIO()) throws -> RepairReport {
+    public static func repair(at path: String, io: any FileIO = .system) throws -> RepairReport {
         let numbers = try segmentNumbers(in: path)
         let lockPath = path + "/" + lockFileName
         guard !numbers.isEmpty, Posix.exists(lockPath) else { throw StoreError.notAStore(path: path) }

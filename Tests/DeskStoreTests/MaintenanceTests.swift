@@ -263,6 +263,22 @@ import ITSM
         #expect(store.openNotices.contains { if case .snapshotUnusable = $0 { true } else { false } })
     }
 
+    @Test func aSnapshotTakenWhenTheNewestSegmentIsStillEmptyIsUsable() throws {
+        // A writer that died after starting a segment and before writing into it.
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"))
+        for n in 1...3 { try store.commit { _ in [created(inc(n))] } }
+        _ = try EventStore.startSegment(in: dir.sub("s"), number: 2, firstSequence: 4, io: .system)
+        let reopened = try EventStore.open(at: dir.sub("s"))
+        try reopened.compact()
+        let fromSnapshot = try EventStore.open(at: dir.sub("s"))
+        #expect(fromSnapshot.openNotices.isEmpty)
+        #expect(fromSnapshot.view.lastSequence == 3)
+        try fromSnapshot.commit { _ in [created(inc(4))] }
+        #expect(try EventStore.open(at: dir.sub("s")).view.recordCount == 4)
+        #expect(try EventStore.segmentNumbers(in: dir.sub("s")) == [1, 2])
+    }
+
     @Test func followersOfAProcessSeeCommitsThatLandAfterItsSnapshot() throws {
         let dir = TempDir()
         let a = try EventStore.create(at: dir.sub("s"))
