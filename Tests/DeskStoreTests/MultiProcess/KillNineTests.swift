@@ -57,7 +57,7 @@ extension MultiProcessTests {
             var ready = Set<Int>()
             var resumedAt = [Int](repeating: 0, count: writers + 1)
             var expectedNext = [Int](repeating: 0, count: writers + 1)
-            func absorb() throws {
+            func absorb() {
                 for (index, child) in children.enumerated() {
                     for line in child.takeLines() {
                         lastLine[index] = line
@@ -92,7 +92,7 @@ extension MultiProcessTests {
             let readyDeadline = monotonicMilliseconds() + 15_000
             while ready.count < children.count {
                 pollChildren(children, milliseconds: 50)
-                try absorb()
+                absorb()
                 if let dead = children.first(where: { $0.reachedEOF }) {
                     dead.wait()
                     Issue.record("round \(round): \(dead.name) ended before it was ready (\(dead.terminationDescription)): \(dead.stderrText)")
@@ -108,7 +108,7 @@ extension MultiProcessTests {
             var killAt = children.map { _ in start + Int64.random(in: 40...450, using: &rng) }
             while children.contains(where: { !$0.reachedEOF }) {
                 pollChildren(children, milliseconds: 5)
-                try absorb()
+                absorb()
                 let now = monotonicMilliseconds()
                 for (index, child) in children.enumerated() where child.waitStatus == nil && now >= killAt[index] {
                     child.signal(SIGKILL)
