@@ -104,7 +104,7 @@ func runDistinct(_ args: Arguments) throws {
     var done = 0
     while done < limit {
         // Mostly small transactions, now and then a large one so a kill can land inside a long write.
-        let size = rng.next() % 16 == 0 ? 96 * 1024 : Int(rng.next() % 400)
+        let size = rng.next() % 32 == 0 ? 64 * 1024 : Int(rng.next() % 400)
         let body = String(repeating: Character(UnicodeScalar(UInt8(97 + i % 26))), count: size)
         let number = writer * 1_000_000 + i + 1
         let base = UInt64(i)
