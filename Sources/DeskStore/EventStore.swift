@@ -299,8 +299,11 @@ public final class EventStore: @unchecked Sendable {
         writer.lock()
         var locked = true
         var caughtUp: [Event] = []
+        var caughtUpDelivered = false
         defer {
             if locked { Posix.unlock(lockFD); writer.unlock() }
+            // Other processes' transactions found on the way are news even if this one failed.
+            if !caughtUpDelivered { deliver(caughtUp) }
         }
         if let reason = writeDisabled { writer.unlock(); locked = false; throw StoreError.writingDisabled(reason: reason) }
         do {
@@ -363,6 +366,7 @@ public final class EventStore: @unchecked Sendable {
         locked = false
 
         deliver(caughtUp)
+        caughtUpDelivered = true
         // Durability after the lock: a later sync covers earlier bytes, so commits of several
         // processes share syncs. A failed sync is fatal for writing (the kernel may have
         // dropped the pages; a retry would lie).

@@ -235,6 +235,23 @@ import ITSM
         #expect(try again.history(of: id) == history)
     }
 
+    @Test func everyKindOfKeyIsFoundInTheSnapshotAndListedInOrder() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"))
+        let ids = [inc(10), inc(2), inc(1_000_000), RecordID(kind: .incident, key: "007"),
+                   RecordID(kind: .configurationItem, key: "db-payroll-01"), RecordID(kind: .configurationItem, key: "ünïcode-ci"),
+                   RecordID(kind: .configurationItem, key: ""), RecordID(kind: .settings, key: "desk")]
+        try store.commit { _ in ids.map { created($0) } }
+        try store.compact()
+        let opened = try EventStore.open(at: dir.sub("s"))
+        #expect(opened.openNotices.isEmpty)
+        for id in ids { #expect(opened.view.record(id)?.id == id) }
+        #expect(opened.view.record(inc(7)) == nil)
+        #expect(opened.view.recordIDs(of: .incident) == [inc(2), inc(10), inc(1_000_000), RecordID(kind: .incident, key: "007")].sorted())
+        #expect(opened.view.recordIDs(of: .configurationItem).count == 3)
+        #expect(opened.view.counts == [.incident: 4, .configurationItem: 3, .settings: 1])
+    }
+
     @Test func aDamagedSnapshotIsIgnoredWithANotice() throws {
         let dir = TempDir()
         let recorded = try RecordedStore(at: dir.sub("s"), transactions: 10, seed: 12)
