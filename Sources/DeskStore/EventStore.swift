@@ -74,6 +74,14 @@ final class Segment: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+
+    /// Whether the file this descriptor reads is still the one at `path` (repair moves
+    /// segments to quarantine/; appending to a moved file would lose transactions).
+    var isStillInPlace: Bool {
+        var open = stat(), named = stat()
+        guard fstat(fd, &open) == 0, stat(path, &named) == 0 else { return false }
+        return open.st_ino == named.st_ino && open.st_dev == named.st_dev
+    }
 }
 
 /// The store's position in the log: everything before it has been applied to the view.
@@ -418,7 +426,12 @@ public final class EventStore: @unchecked Sendable {
         let token = FollowToken()
         let id: UInt64 = stateLock.withLock {
             nextListener += 1
-            listeners[nextListener] = { events in onChange(events); token.signal() }
+            // Weak: dropping the token stops following (its deinit cancels).
+            listeners[nextListener] = { [weak token] events in
+                guard let token, !token.isCancelled else { return }
+                onChange(events)
+                token.signal()
+            }
             return nextListener
         }
         token.start(store: self, listener: id)
@@ -453,37 +466,49 @@ public final class EventStore: @unchecked Sendable {
             let segment = cursor.segment
             let size = try Posix.size(segment.fd, path: segment.path)
             var stop: (offset: Int64, why: Frame.Invalid)? = nil
-            var tail: [UInt8] = []
-            if size > cursor.validEnd {
-                let base = cursor.validEnd
-                let bytes = try Posix.read(segment.fd, at: base, count: Int(size - base), path: segment.path)
+            if asWriter && !segment.isStillInPlace {
+                throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: 0)
+            }
+            if size < cursor.validEnd {
+                // Only `repair` shortens a log below whole frames: what this process holds is
+                // no longer the log. Writing here would leave a hole; reopen instead.
+                throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: Int(size))
+            }
+            // Read in windows: memory stays bounded whatever the file's size (a window always
+            // holds a whole frame, as it is larger than the largest frame).
+            var base = cursor.validEnd
+            while base < size && stop == nil {
+                let bytes = try Posix.read(segment.fd, at: base, count: Int(min(size - base, Int64(Self.window))), path: segment.path)
+                let windowEnd = base + Int64(bytes.count)
+                var consumed = 0
                 try bytes.withUnsafeBytes { b in
-                    var o = 0
                     var lastFrame: Range<Int>? = nil
-                    while o < b.count {
-                        switch Frame.check(b, at: o, salt: segment.header.salt, expectedSequence: cursor.lastSequence + 1) {
+                    scan: while consumed < b.count {
+                        switch Frame.check(b, at: consumed, salt: segment.header.salt, expectedSequence: cursor.lastSequence + 1) {
                         case let .success(f):
                             let events: [Event]
                             do { events = try EventCoding.decode(transaction: f.payload) } catch {
-                                throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + o)
+                                throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
                             }
-                            let position = LogPosition(segment: segment.number, offset: UInt64(base) + UInt64(o))
+                            let position = LogPosition(segment: segment.number, offset: UInt64(base) + UInt64(consumed))
                             stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
                             result.events.append(contentsOf: events)
                             cursor.lastSequence = f.sequence
                             cursor.lastFrameStart = position
                             cursor.lastFrameEnd = position.offset + UInt64(f.length)
-                            lastFrame = o..<(o + f.length)
-                            o += f.length
+                            lastFrame = consumed..<(consumed + f.length)
+                            consumed += f.length
+                        case .failure(.truncated) where windowEnd < size && consumed > 0:
+                            break scan // the frame goes on past this window: read on from it
                         case let .failure(why):
-                            stop = (base + Int64(o), why)
-                            tail = Array(b[o...])
-                            o = b.count + 1
+                            stop = (base + Int64(consumed), why)
+                            break scan
                         }
                     }
                     if let lastFrame { cursor.lastFrameHash = sha256(UnsafeRawBufferPointer(rebasing: b[lastFrame])) }
-                    cursor.validEnd = stop?.offset ?? (base + Int64(b.count))
                 }
+                base += Int64(consumed)
+                cursor.validEnd = base
             }
             let nextNumber = segment.number + 1
             let nextExists = Posix.exists(path + "/" + StoreFormat.segmentName(nextNumber))
@@ -511,17 +536,14 @@ public final class EventStore: @unchecked Sendable {
                 if detectDamage { try damage(segment.name, Int(stop.offset), stop.why.description, asWriter: asWriter, into: &result) }
                 return result
             }
-            let laterValid = tail.withUnsafeBytes {
-                Frame.findValid(in: $0, from: 1, salt: segment.header.salt, minSequence: cursor.lastSequence + 1)
-            }
-            if let later = laterValid {
+            if let later = try laterValidFrame(in: segment, after: stop.offset, size: size) {
                 if detectDamage {
-                    try damage(segment.name, Int(stop.offset), "\(stop.why); a valid transaction follows at byte \(Int(stop.offset) + later)", asWriter: asWriter, into: &result)
+                    try damage(segment.name, Int(stop.offset), "\(stop.why); a valid transaction follows at byte \(later)", asWriter: asWriter, into: &result)
                 }
                 return result
             }
             if asWriter {
-                result.notices.append(try cutTornTail(segment, at: stop.offset, bytes: tail))
+                result.notices.append(try cutTornTail(segment, at: stop.offset, size: size))
             }
             return result
         }
@@ -532,18 +554,45 @@ public final class EventStore: @unchecked Sendable {
         result.notices.append(.damagedReadOnly(segment: segment, offset: offset, reason: reason))
     }
 
+    /// Bytes read at once while scanning: more than the largest frame.
+    static let window = StoreFormat.maxPayload + StoreFormat.frameOverhead + (1 << 16)
+
+    /// Where, after the invalid bytes at `offset`, a whole frame of this log with a newer
+    /// sequence starts (evidence of damage rather than a torn write), if anywhere.
+    private func laterValidFrame(in segment: Segment, after offset: Int64, size: Int64) throws -> Int64? {
+        // Windows overlap by a largest frame, so a frame is whole in the window it starts in.
+        let span = 4 * Self.window
+        let step = Int64(span - StoreFormat.maxPayload - StoreFormat.frameOverhead)
+        var from = offset + 1
+        while from < size {
+            let bytes = try Posix.read(segment.fd, at: from, count: Int(min(size - from, Int64(span))), path: segment.path)
+            let found = bytes.withUnsafeBytes { b in
+                Frame.findValid(in: b, from: 0, salt: segment.header.salt, minSequence: cursor.lastSequence + 1)
+            }
+            if let found { return from + Int64(found) }
+            from += step
+        }
+        return nil
+    }
+
     /// Moves a torn tail to quarantine/ (synced) and truncates the segment to its last whole frame.
-    private func cutTornTail(_ segment: Segment, at offset: Int64, bytes: [UInt8]) throws -> StoreNotice {
+    private func cutTornTail(_ segment: Segment, at offset: Int64, size: Int64) throws -> StoreNotice {
         let qdir = path + "/" + Self.quarantineName
         try Posix.makeDirectory(qdir)
         let stamp = Int(Date().timeIntervalSince1970)
         let name = "\(segment.name)-from-\(offset)-\(stamp)-\(getpid()).tail"
         let fd = try Posix.createFile(qdir + "/" + name)
         defer { close(fd) }
-        do {
-            try io.writeAll(fd, bytes, at: 0)
-        } catch {
-            throw StoreError.writeFailed(file: Self.quarantineName + "/" + name, errno: error.errno)
+        var copied: Int64 = 0
+        while offset + copied < size {
+            let chunk = try Posix.read(segment.fd, at: offset + copied, count: Int(min(size - offset - copied, 1 << 20)), path: segment.path)
+            if chunk.isEmpty { break }
+            do {
+                try io.writeAll(fd, chunk, at: copied)
+            } catch {
+                throw StoreError.writeFailed(file: Self.quarantineName + "/" + name, errno: error.errno)
+            }
+            copied += Int64(chunk.count)
         }
         do { try io.fullSync(fd) } catch { throw StoreError.syncFailed(file: Self.quarantineName + "/" + name, errno: error.errno) }
         try Posix.syncDirectory(qdir, io: io)
@@ -551,7 +600,7 @@ public final class EventStore: @unchecked Sendable {
             throw StoreError.writeFailed(file: segment.name, errno: error.errno)
         }
         do { try io.dataSync(segment.fd) } catch { throw StoreError.syncFailed(file: segment.name, errno: error.errno) }
-        return .tornTailCut(segment: segment.name, offset: Int(offset), bytes: bytes.count, quarantineFile: Self.quarantineName + "/" + name)
+        return .tornTailCut(segment: segment.name, offset: Int(offset), bytes: Int(copied), quarantineFile: Self.quarantineName + "/" + name)
     }
 
     // MARK: Snapshots

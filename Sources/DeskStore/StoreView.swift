@@ -74,6 +74,15 @@ public struct StoreView: Sendable {
         self.lastSequence = snapshot?.lastSequence ?? 0
     }
 
+    /// A view folded from transactions in memory, with no files: for tests of panes and
+    /// commands, and for other `EventLog` implementations. Versions are not checked.
+    public init(transactions: [[Event]] = []) {
+        self.init(snapshot: nil)
+        for (i, events) in transactions.enumerated() {
+            apply(events, sequence: UInt64(i + 1), at: LogPosition(segment: 0, offset: UInt64(i)))
+        }
+    }
+
     /// The record's current state, or nil if no event ever named it.
     public func record(_ id: RecordID) -> RecordState? { entry(id)?.state }
 

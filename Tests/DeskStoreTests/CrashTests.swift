@@ -272,3 +272,37 @@ final class FailureBox: @unchecked Sendable {
     func add(_ s: String) { lock.withLock { items.append(s) } }
     var all: [String] { lock.withLock { items } }
 }
+
+@Suite struct LargeFileTests {
+    @Test func aLogLargerThanOneReadWindowReplaysWholeAcrossWindowEdges() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"), io: NoSyncIO())
+        let big = String(repeating: "x", count: 700_000 + 12_345)
+        var count = 0
+        while fileBytes(dir.sub("s/") + seg1).count < EventStore.window + 3_000_000 {
+            count += 1
+            let n = count
+            try store.commit { _ in [Event(record: inc(n), action: EventAction("c"), actor: "a", at: t0, baseVersion: 0,
+                                           changes: [FieldChange("blob", to: .text(big))])] }
+        }
+        let reopened = try EventStore.open(at: dir.sub("s"), io: NoSyncIO())
+        #expect(reopened.view.lastSequence == UInt64(count))
+        #expect(reopened.view.record(inc(count))?["blob"] == .text(big))
+        #expect(reopened.openNotices == [.snapshotMissing(replayedTransactions: UInt64(count))])
+    }
+
+    @Test func aHugeGarbageTailIsSetAsideWhole() throws {
+        let dir = TempDir()
+        let recorded = try RecordedStore(at: dir.sub("src"), transactions: 3, seed: 1)
+        let garbage = [UInt8](repeating: 0, count: 2 * EventStore.window + 777)
+        recorded.makeCopy(at: dir.sub("s"), log: recorded.log + garbage)
+        let store = try EventStore.open(at: dir.sub("s"), io: NoSyncIO())
+        #expect(store.view.lastSequence == 3)
+        guard case let .tornTailCut(_, offset, bytes, file)? = store.openNotices.last else {
+            Issue.record("no tail notice: \(store.openNotices)"); return
+        }
+        #expect(offset == recorded.log.count)
+        #expect(bytes == garbage.count)
+        #expect(fileBytes(dir.sub("s/") + file).count == garbage.count)
+    }
+}

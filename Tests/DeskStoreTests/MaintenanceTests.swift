@@ -174,6 +174,20 @@ import ITSM
         #expect(recorded.models[4].matches(try EventStore.open(at: dir.sub("s")).view))
     }
 
+    @Test func aStoreRepairedWhileOpenRefusesToWriteIntoTheHole() throws {
+        let dir = TempDir()
+        let recorded = try RecordedStore(at: dir.sub("s"), transactions: 6, seed: 6)
+        let open = try EventStore.open(at: dir.sub("s"))
+        var bytes = recorded.log
+        bytes[recorded.ends[2] + 30] ^= 0x01
+        writeBytes(bytes, to: dir.sub("s/") + seg1)
+        #expect(try EventStore.repair(at: dir.sub("s")).keptTransactions == 2)
+        let error = #expect(throws: StoreError.self) { try open.commit { _ in [created(inc(900))] } }
+        guard case .logRewound? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(fileBytes(dir.sub("s/") + seg1).count == recorded.ends[2])
+        #expect(try EventStore.open(at: dir.sub("s")).view.lastSequence == 2)
+    }
+
     @Test func damageInAnEarlierSegmentIsDamageEvenAtItsEnd() throws {
         let dir = TempDir()
         let store = try EventStore.create(at: dir.sub("s"), segmentLimit: 400)
@@ -187,6 +201,9 @@ import ITSM
         #expect(throws: StoreError.self) { try EventStore.open(at: dir.sub("s")) }
         let report = try EventStore.repair(at: dir.sub("s"))
         #expect(report.setAside.count == segments.count)   // the tail of segment 1 and every later segment
+        // The writer that was open all along must not append to a segment now in quarantine/.
+        let error = #expect(throws: StoreError.self) { try store.commit { _ in [created(inc(555))] } }
+        guard case .logRewound? = error else { Issue.record("got \(String(describing: error))"); return }
         let reopened = try EventStore.open(at: dir.sub("s"))
         #expect(reopened.view.lastSequence == report.keptTransactions)
         try reopened.commit { _ in [created(inc(100))] }

@@ -11,8 +11,11 @@ import ITSM
         let setup = try EventStore.create(at: dir.sub("s"))
         try setup.commit { _ in (1...10).map { created(inc($0)) } }
         let tally = Tally()
+        // All agents open first, so whatever the schedule each starts from a view that the
+        // others will make stale.
+        let stores = try (0..<8).map { _ in try EventStore.open(at: dir.sub("s")) }
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
-            guard let store = try? EventStore.open(at: dir.sub("s")) else { tally.fail("open"); return }
+            let store = stores[worker]
             var rng = SeededRandom(seed: UInt64(worker))
             for step in 0..<40 {
                 let id = inc(Int.random(in: 1...10, using: &rng))
@@ -78,6 +81,15 @@ final class Tally: @unchecked Sendable {
         #expect(try store.transactions(after: 9).map(\.sequence) == Array(10...15))
         #expect(try store.transactions(after: 3, limit: 2).map(\.sequence) == [4, 5])
         #expect(try store.transactions(after: 15).isEmpty)
+    }
+
+    @Test func aViewCanBeFoldedInMemoryForTestsOfOtherModules() {
+        let view = StoreView(transactions: [[created(inc(1))], [updated(inc(1), base: 1, .text("Closed")), created(inc(2))]])
+        #expect(view.lastSequence == 2)
+        #expect(view.record(inc(1))?.version == 2)
+        #expect(view.record(inc(1))?["state"] == .text("Closed"))
+        #expect(view.recordIDs(of: .incident) == [inc(1), inc(2)])
+        #expect(StoreView().recordCount == 0)
     }
 
     @Test func compactRemovesTemporariesOfDeadProcessesOnly() throws {
