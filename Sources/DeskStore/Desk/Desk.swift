@@ -72,6 +72,11 @@ public final class Desk: @unchecked Sendable {
             try patch(changed, in: view, base: dir)
             tableSequence = view.lastSequence
             rowsSource = .image(rows: image.count, patched: changed.count)
+            // Far behind (a snapshot was written without the rows): lay the rows out afresh so
+            // the next console maps them instead of patching again.
+            if !store.isReadOnly && changed.count >= Desk.imageThreshold {
+                try? writeRowsImage()
+            }
         } else {
             let (t, seq) = try Desk.rebuildTable(frames: frames, view: view, salt: salt)
             table = t
