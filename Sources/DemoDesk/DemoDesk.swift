@@ -102,7 +102,7 @@ public enum DemoDesk {
             let chunks = (end - start + batch) / batch
             let plain = generator.plainIncidents(from: start, through: end, chunks: chunks, batch: batch)
             var specials: [Int: ([Event], IncidentRow?)] = [:]
-            for n in start...end where generator.specialNumbers.contains(n) { specials[n] = try generator.incident(n) }
+            for n in start...end where generator.isShared(n) { specials[n] = try generator.incident(n) }
             for k in 0..<chunks {
                 let first = start + k * batch, last = min(end, first + batch - 1)
                 var byNumber = try plain[k].get()
@@ -210,7 +210,7 @@ struct Generator {
     /// The events of incident `n`'s life up to now, and its row (nil for incidents whose row
     /// is only final after the related records).
     mutating func incident(_ n: Int) throws -> ([Event], IncidentRow?) {
-        let isSpecial = options.decideInOneState || specialNumbers.contains(n)
+        let isSpecial = isShared(n)
         let (events, state, row) = try live(n, in: isSpecial ? special : base)
         if isSpecial {
             special = state
@@ -219,6 +219,9 @@ struct Generator {
         }
         return (events, row)
     }
+
+    /// Whether incident `n` is decided in the shared state (it refers to other records).
+    func isShared(_ n: Int) -> Bool { options.decideInOneState || specialNumbers.contains(n) }
 
     /// The incidents of `start...end` that refer to no other record, in `chunks` of `batch`,
     /// decided on all cores: per chunk, (number, events, row) in number order.
@@ -230,7 +233,7 @@ struct Generator {
             results.set(k, Result {
                 var out: [(Int, [Event], IncidentRow?)] = []
                 out.reserveCapacity(last - first + 1)
-                for n in first...last where !(me.options.decideInOneState || me.specialNumbers.contains(n)) {
+                for n in first...last where !me.isShared(n) {
                     let (events, _, row) = try me.live(n, in: me.base)
                     out.append((n, events, row))
                 }
