@@ -264,14 +264,21 @@ public struct IncidentTable: Sendable {
             let buffer = image.searchBytes
             needleBytes.withUnsafeBytes { nb in
                 guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+                // Hits come in offset order: walk the rows' ends forward instead of searching.
+                let ends = image.column32(.searchEnd)
                 var offset = 0
+                var row = 0
                 while offset < buffer.count {
                     guard let p = c_memmem(base + offset, buffer.count - offset, nb.baseAddress!, nb.count) else { break }
                     let at = UnsafeRawPointer(p) - base
-                    let row = image.row(atSearchOffset: at)
+                    if at - offset > 4096 {
+                        row = image.row(atSearchOffset: at)
+                    } else {
+                        while row < image.count && Int(ends[row]) <= at { row += 1 }
+                    }
                     guard row < image.count else { break }
                     hit[row >> 6] |= 1 << UInt64(row & 63)
-                    offset = Int(image.u32(.searchEnd, row))
+                    offset = Int(ends[row])
                 }
             }
         } else {
@@ -316,10 +323,33 @@ public struct IncidentTable: Sendable {
         guard rows.count > 1 else { return rows }
         let ranks = stringRanks()
         var keys = [UInt64](repeating: 0, count: rows.count)
-        for (k, r) in rows.enumerated() {
-            let (p, s) = key(Int(r), sort.column, ranks: ranks)
-            let primary = sort.ascending ? p : ~p
-            keys[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+        if sort.column == .sla {
+            // The default order, at a million rows: straight from the columns.
+            let stage = image.column8(.resStage), due = image.column32(.resDue), priority = image.column8(.priority)
+            let running = Code.stage(.inProgress), paused = Code.stage(.paused), breached = Code.stage(.breached)
+            let base = image.count
+            keys.withUnsafeMutableBufferPointer { out in
+                for (k, r) in rows.enumerated() {
+                    let i = Int(r)
+                    let p: UInt32, s: UInt8
+                    if i < base && !isReplaced(i) {
+                        let st = stage[i]
+                        p = st == running ? (due[i] == 0 ? UInt32.max - 2 : min(due[i], UInt32.max - 3))
+                            : st == paused ? UInt32.max - 2 : st == breached ? UInt32.max - 1 : UInt32.max
+                        s = priority[i]
+                    } else {
+                        (p, s) = key(i, .sla, ranks: ranks)
+                    }
+                    let primary = sort.ascending ? p : ~p
+                    out[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+                }
+            }
+        } else {
+            for (k, r) in rows.enumerated() {
+                let (p, s) = key(Int(r), sort.column, ranks: ranks)
+                let primary = sort.ascending ? p : ~p
+                keys[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+            }
         }
         if let limit, limit < rows.count / 8, rows.count <= 0xFF_FFFF {
             return RadixSort.smallest(keys, limit).map { rows[Int($0 & 0xFF_FFFF)] }
