@@ -261,24 +261,20 @@ public struct IncidentTable: Sendable {
         // Title/ID hits in the base image.
         var hit = [UInt64](repeating: 0, count: (image.count + 63) / 64)
         if rows.count > image.count / 16 {
+            // One pass of memmem over the lowercased buffer, split into row-aligned parts that
+            // run on all cores (each part sets bits of its own 64-row words only).
             let buffer = image.searchBytes
-            needleBytes.withUnsafeBytes { nb in
-                guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-                // Hits come in offset order: walk the rows' ends forward instead of searching.
-                let ends = image.column32(.searchEnd)
-                var offset = 0
-                var row = 0
-                while offset < buffer.count {
-                    guard let p = c_memmem(base + offset, buffer.count - offset, nb.baseAddress!, nb.count) else { break }
-                    let at = UnsafeRawPointer(p) - base
-                    if at - offset > 4096 {
-                        row = image.row(atSearchOffset: at)
-                    } else {
-                        while row < image.count && Int(ends[row]) <= at { row += 1 }
-                    }
-                    guard row < image.count else { break }
-                    hit[row >> 6] |= 1 << UInt64(row & 63)
-                    offset = Int(ends[row])
+            let ends = image.column32(.searchEnd)
+            let n = image.count
+            let parts = n < 65_536 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
+            let rowsPerPart = ((n + parts - 1) / parts + 63) & ~63
+            hit.withUnsafeMutableBufferPointer { bits in
+                let bitsBase = bits.baseAddress!
+                needleBytes.withUnsafeBytes { nb in
+                    guard let base = buffer.baseAddress, buffer.count > 0, let needlePointer = nb.baseAddress else { return }
+                    let context = TitleScan(base: base, limit: buffer.count, needle: needlePointer, needleCount: nb.count,
+                                            ends: ends, bits: bitsBase, rows: n, rowsPerPart: rowsPerPart)
+                    if parts == 1 { context.scan(part: 0) } else { DispatchQueue.concurrentPerform(iterations: parts) { context.scan(part: $0) } }
                 }
             }
         } else {
@@ -511,3 +507,32 @@ enum RadixSort {
 @_silgen_name("memmem")
 func c_memmem(_ haystack: UnsafeRawPointer, _ haystackLength: Int,
               _ needle: UnsafeRawPointer, _ needleLength: Int) -> UnsafeMutableRawPointer?
+
+/// One memmem pass over a row-aligned part of the search buffer. The pointers stay valid for
+/// the call that makes it; parts touch disjoint 64-row words of `bits`.
+struct TitleScan: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let limit: Int
+    let needle: UnsafeRawPointer
+    let needleCount: Int
+    let ends: UnsafeBufferPointer<UInt32>
+    let bits: UnsafeMutablePointer<UInt64>
+    let rows: Int
+    let rowsPerPart: Int
+
+    func scan(part: Int) {
+        let firstRow = part * rowsPerPart, endRow = min(rows, firstRow + rowsPerPart)
+        guard firstRow < endRow else { return }
+        var offset = firstRow == 0 ? 0 : Int(ends[firstRow - 1])
+        let stop = min(Int(ends[endRow - 1]), limit)
+        var row = firstRow
+        while offset < stop {
+            guard let p = c_memmem(base + offset, stop - offset, needle, needleCount) else { break }
+            let at = UnsafeRawPointer(p) - base
+            while row < endRow && Int(ends[row]) <= at { row += 1 }
+            guard row < endRow else { break }
+            bits[row >> 6] |= 1 << UInt64(row & 63)
+            offset = Int(ends[row])
+        }
+    }
+}
