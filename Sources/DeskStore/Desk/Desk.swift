@@ -72,6 +72,11 @@ public final class Desk: @unchecked Sendable {
             try patch(changed, in: view, base: dir)
             tableSequence = view.lastSequence
             rowsSource = .image(rows: image.count, patched: changed.count)
+            // Far behind (a snapshot was written without the rows): lay the rows out afresh so
+            // the next console maps them instead of patching again.
+            if !store.isReadOnly && changed.count >= Desk.imageThreshold {
+                try? writeRowsImage()
+            }
         } else {
             let (t, seq) = try Desk.rebuildTable(frames: frames, view: view, salt: salt)
             table = t
@@ -354,7 +359,12 @@ public final class Desk: @unchecked Sendable {
             }
         }
         lock.withLock {
-            table.upsert(rows)
+            // Two threads may patch at once (the follower and a reader) from views of different
+            // ages: a row never goes back to an older version.
+            table.upsert(rows.filter { r in
+                guard let i = table.index(of: RecordID(.incident, Int(r.number))) else { return true }
+                return table.packed(i).version <= r.version
+            })
             var fixes: [PackedRow] = []
             for p in parents {
                 guard let i = table.index(of: p) else { continue }
