@@ -99,6 +99,23 @@ static inline int opsdesk_clear_signal_mask(void) {
     return sigprocmask(SIG_SETMASK, &empty, NULL);
 }
 
+/// Blocks the signals that end the process from outside (TERM, HUP, INT, QUIT) while curses is
+/// being left on purpose, so a handler never runs in the middle of endwin; `old` gets the mask
+/// to put back with `opsdesk_set_signal_mask`.
+static inline int opsdesk_block_exit_signals(sigset_t *old) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGQUIT);
+    return sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static inline int opsdesk_set_signal_mask(const sigset_t *mask) {
+    return sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
 /// Unblocks one signal and re-raises it with its default action (the handler is already
 /// reset). Async-signal-safe.
 static inline void opsdesk_reraise_default(int sig) {
@@ -124,15 +141,15 @@ static inline int opsdesk_install_handler(int sig, void (*handler)(int)) {
     return sigaction(sig, &sa, NULL);
 }
 
-/// Puts back the default action for `sig`.
-static inline int opsdesk_default_handler(int sig) {
+/// Installs `handler` for `sig`, kept across deliveries, restarting interrupted calls. Unlike
+/// SIG_IGN, a caught signal reverts to its default in a program we exec (the editor).
+static inline int opsdesk_install_quiet_handler(int sig, void (*handler)(int)) {
     struct sigaction sa;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sa.sa_handler = SIG_DFL;
+    sa.sa_flags = SA_RESTART;
+    sa.sa_handler = handler;
     return sigaction(sig, &sa, NULL);
 }
-
 
 // ---- stdio and terminfo -------------------------------------------------------------------
 static inline FILE *opsdesk_stdout(void) { return stdout; }
@@ -190,6 +207,14 @@ static inline void opsdesk_call_chained_sigwinch(int sig, const struct sigaction
 #include <fcntl.h>
 extern int wcwidth(wchar_t c);
 
+#include <langinfo.h>
+#include <string.h>
+/// Whether the current locale (after setlocale) encodes characters as UTF-8.
+static inline int opsdesk_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
 /// The columns the C library (and so ncurses) gives a character in the current locale.
 static inline int opsdesk_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 
@@ -218,6 +243,56 @@ static inline int opsdesk_epoll_pair(int a, int b) {
     ev.data.fd = b;
     if (epoll_ctl(ep, EPOLL_CTL_ADD, b, &ev) != 0) { close(ep); return -1; }
     return ep;
+}
+
+
+/// Whether the current terminal (after newterm) can move the cursor anywhere: `TERM=dumb` and
+/// similar cannot, and curses would draw nothing on them.
+static inline int opsdesk_can_address_cursor(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1 && cup[0] != 0;
+}
+
+// ---- stderr while curses owns the screen --------------------------------------------------
+/// Points fd 2 at an unlinked temporary file, so messages (a Swift fatal error, a library's
+/// warning) neither garble the screen nor vanish with the alternate screen. `*saved` gets the
+/// real stderr, `*capture` the file. 0 on success.
+static inline int opsdesk_capture_stderr(int *saved, int *capture) {
+    char path[] = "/tmp/opsdesk-stderr-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    unlink(path);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    fflush(stderr);
+    int real = fcntl(2, F_DUPFD_CLOEXEC, 3);
+    if (real < 0) { close(fd); return -1; }
+    if (dup2(fd, 2) < 0) { close(fd); close(real); return -1; }
+    *saved = real;
+    *capture = fd;
+    return 0;
+}
+
+/// Points fd 2 back at the real stderr, writes out what was captured, closes both.
+/// Async-signal-safe (dup2, pread, write, close only).
+static inline void opsdesk_release_stderr(int saved, int capture) {
+    if (saved < 0) return;
+    dup2(saved, 2);
+    char buffer[4096];
+    off_t at = 0;
+    for (;;) {
+        ssize_t n = pread(capture, buffer, sizeof buffer, at);
+        if (n <= 0) break;
+        at += n;
+        ssize_t done = 0;
+        while (done < n) {
+            ssize_t w = write(2, buffer + done, (size_t)(n - done));
+            if (w <= 0) break;
+            done += w;
+        }
+        if (done < n) break;
+    }
+    close(capture);
+    close(saved);
 }
 
 #endif

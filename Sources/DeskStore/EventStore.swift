@@ -39,6 +39,13 @@ public enum StoreNotice: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// A file descriptor closed exactly once, when the last owner lets go.
+final class OwnedDescriptor: @unchecked Sendable {
+    let fd: Int32
+    init(_ fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+}
+
 /// One log segment file, open for the store's lifetime.
 final class Segment: @unchecked Sendable {
     let number: UInt32
@@ -67,6 +74,14 @@ final class Segment: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+
+    /// Whether the file this descriptor reads is still the one at `path` (repair moves
+    /// segments to quarantine/; appending to a moved file would lose transactions).
+    var isStillInPlace: Bool {
+        var open = stat(), named = stat()
+        guard fstat(fd, &open) == 0, stat(path, &named) == 0 else { return false }
+        return open.st_ino == named.st_ino && open.st_dev == named.st_dev
+    }
 }
 
 /// The store's position in the log: everything before it has been applied to the view.
@@ -75,6 +90,8 @@ struct Cursor {
     var validEnd: Int64
     var lastSequence: UInt64
     var lastFrameStart: LogPosition?
+    /// Where that frame ends (not always `validEnd`: a new segment may have no frames yet).
+    var lastFrameEnd: UInt64 = 0
     var lastFrameHash: Digest32
 }
 
@@ -92,7 +109,8 @@ public final class EventStore: @unchecked Sendable {
     let io: any FileIO
     let segmentLimit: Int
     let lockPath: String
-    private let lockFD: Int32
+    private let lockFile: OwnedDescriptor
+    private var lockFD: Int32 { lockFile.fd }
     /// Serialises log reading and writing within this process (the flock serialises processes;
     /// it does not serialise threads sharing one descriptor).
     private let writer = NSLock()
@@ -113,7 +131,7 @@ public final class EventStore: @unchecked Sendable {
 
     /// Creates a new store: a setgid 2770 directory, 0660 files whatever the umask, owned by
     /// `group` when given (the desk's Unix group).
-    public static func create(at path: String, group: String? = nil, io: any FileIO = SystemFileIO(),
+    public static func create(at path: String, group: String? = nil, io: any FileIO = .system,
                               segmentLimit: Int = EventStore.defaultSegmentLimit) throws -> EventStore {
         if Posix.exists(path + "/" + lockFileName) || Posix.exists(path + "/" + StoreFormat.segmentName(1)) {
             throw StoreError.alreadyExists(path: path)
@@ -136,7 +154,7 @@ public final class EventStore: @unchecked Sendable {
     /// it, and (unless read-only) cuts a torn tail under the lock. Damage in the middle of the
     /// log refuses a writable open with `StoreError.damagedLog`; read-only opens show the
     /// transactions before the damage and say so in `openNotices`.
-    public static func open(at path: String, readOnly: Bool = false, io: any FileIO = SystemFileIO(),
+    public static func open(at path: String, readOnly: Bool = false, io: any FileIO = .system,
                             segmentLimit: Int = EventStore.defaultSegmentLimit) throws -> EventStore {
         try EventStore(path: path, readOnly: readOnly, io: io, segmentLimit: segmentLimit)
     }
@@ -152,7 +170,7 @@ public final class EventStore: @unchecked Sendable {
         for (i, n) in numbers.enumerated() where n != first + UInt32(i) {
             throw StoreError.damagedLog(segment: StoreFormat.segmentName(first + UInt32(i)), offset: 0, reason: "segment file missing")
         }
-        lockFD = try Posix.open(lockPath, readOnly ? O_RDONLY : O_RDWR)
+        lockFile = OwnedDescriptor(try Posix.open(lockPath, readOnly ? O_RDONLY : O_RDWR))
         do {
             // The snapshot, if it matches the log.
             var notices: [StoreNotice] = []
@@ -190,13 +208,8 @@ public final class EventStore: @unchecked Sendable {
                                                     : .snapshotUnusable(reason: problem, replayedTransactions: replayed), at: 0)
             }
             self.openNotices = notices
-        } catch {
-            close(lockFD)
-            throw error
         }
     }
-
-    deinit { close(lockFD) }
 
     static func segmentNumbers(in path: String) throws(StoreError) -> [UInt32] {
         var isDir: ObjCBool = false
@@ -216,7 +229,8 @@ public final class EventStore: @unchecked Sendable {
         }
         if image.lastSequence == 0 {
             guard image.frameEnd == UInt64(StoreFormat.segmentHeaderSize) else { throw SnapshotRejected(reason: "inconsistent position") }
-            return Cursor(segment: segment, validEnd: Int64(image.frameEnd), lastSequence: 0, lastFrameStart: nil, lastFrameHash: zeroDigest)
+            return Cursor(segment: segment, validEnd: Int64(image.frameEnd), lastSequence: 0, lastFrameStart: nil,
+                          lastFrameEnd: image.frameEnd, lastFrameHash: zeroDigest)
         }
         let start = image.logPosition.offset, end = image.frameEnd
         guard end > start, end - start <= UInt64(StoreFormat.maxPayload + StoreFormat.frameOverhead) else {
@@ -230,7 +244,7 @@ public final class EventStore: @unchecked Sendable {
         }
         guard ok else { throw SnapshotRejected(reason: "it is ahead of the log or from another log") }
         return Cursor(segment: segment, validEnd: Int64(end), lastSequence: image.lastSequence,
-                      lastFrameStart: image.logPosition, lastFrameHash: image.frameHash)
+                      lastFrameStart: image.logPosition, lastFrameEnd: end, lastFrameHash: image.frameHash)
     }
 
     // MARK: Reading
@@ -274,7 +288,7 @@ public final class EventStore: @unchecked Sendable {
         return events
     }
 
-    private func segmentHandle(_ number: UInt32) throws -> Segment {
+    func segmentHandle(_ number: UInt32) throws -> Segment {
         if let s = stateLock.withLock({ segmentCache[number] }) { return s }
         let s = try Segment(directory: path, number: number, writable: false)
         stateLock.withLock { segmentCache[number] = s }
@@ -293,8 +307,11 @@ public final class EventStore: @unchecked Sendable {
         writer.lock()
         var locked = true
         var caughtUp: [Event] = []
+        var caughtUpDelivered = false
         defer {
             if locked { Posix.unlock(lockFD); writer.unlock() }
+            // Other processes' transactions found on the way are news even if this one failed.
+            if !caughtUpDelivered { deliver(caughtUp) }
         }
         if let reason = writeDisabled { writer.unlock(); locked = false; throw StoreError.writingDisabled(reason: reason) }
         do {
@@ -309,10 +326,15 @@ public final class EventStore: @unchecked Sendable {
             if case .syncFailed = e { writeDisabled = e.description }
             throw e
         }
-        let snapshot = stateLock.withLock { current }
-        let events = try build(snapshot)
-        guard !events.isEmpty else { throw StoreError.emptyTransaction }
-        try snapshot.validate(events)
+        // The view is handed to `build` in its own scope so that no copy of it is alive when
+        // the new events are applied (a live copy would make the fold copy every record).
+        let events: [Event] = try {
+            let now = stateLock.withLock { current }
+            let events = try build(now)
+            guard !events.isEmpty else { throw StoreError.emptyTransaction }
+            try now.validate(events)
+            return events
+        }()
         let payload = EventCoding.encode(transaction: events)
         guard payload.count <= StoreFormat.maxPayload else {
             throw StoreError.transactionTooLarge(bytes: payload.count, limit: StoreFormat.maxPayload)
@@ -344,6 +366,7 @@ public final class EventStore: @unchecked Sendable {
         cursor.validEnd = offset + Int64(frame.count)
         cursor.lastSequence = sequence
         cursor.lastFrameStart = position
+        cursor.lastFrameEnd = UInt64(cursor.validEnd)
         cursor.lastFrameHash = frame.withUnsafeBytes { sha256($0) }
         stateLock.withLock { current.apply(events, sequence: sequence, at: position) }
         Posix.unlock(lockFD)
@@ -351,6 +374,7 @@ public final class EventStore: @unchecked Sendable {
         locked = false
 
         deliver(caughtUp)
+        caughtUpDelivered = true
         // Durability after the lock: a later sync covers earlier bytes, so commits of several
         // processes share syncs. A failed sync is fatal for writing (the kernel may have
         // dropped the pages; a retry would lie).
@@ -402,7 +426,12 @@ public final class EventStore: @unchecked Sendable {
         let token = FollowToken()
         let id: UInt64 = stateLock.withLock {
             nextListener += 1
-            listeners[nextListener] = { events in onChange(events); token.signal() }
+            // Weak: dropping the token stops following (its deinit cancels).
+            listeners[nextListener] = { [weak token] events in
+                guard let token, !token.isCancelled else { return }
+                onChange(events)
+                token.signal()
+            }
             return nextListener
         }
         token.start(store: self, listener: id)
@@ -437,36 +466,49 @@ public final class EventStore: @unchecked Sendable {
             let segment = cursor.segment
             let size = try Posix.size(segment.fd, path: segment.path)
             var stop: (offset: Int64, why: Frame.Invalid)? = nil
-            var tail: [UInt8] = []
-            if size > cursor.validEnd {
-                let base = cursor.validEnd
-                let bytes = try Posix.read(segment.fd, at: base, count: Int(size - base), path: segment.path)
+            if asWriter && !segment.isStillInPlace {
+                throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: 0)
+            }
+            if size < cursor.validEnd {
+                // Only `repair` shortens a log below whole frames: what this process holds is
+                // no longer the log. Writing here would leave a hole; reopen instead.
+                throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: Int(size))
+            }
+            // Read in windows: memory stays bounded whatever the file's size (a window always
+            // holds a whole frame, as it is larger than the largest frame).
+            var base = cursor.validEnd
+            while base < size && stop == nil {
+                let bytes = try Posix.read(segment.fd, at: base, count: Int(min(size - base, Int64(Self.window))), path: segment.path)
+                let windowEnd = base + Int64(bytes.count)
+                var consumed = 0
                 try bytes.withUnsafeBytes { b in
-                    var o = 0
                     var lastFrame: Range<Int>? = nil
-                    while o < b.count {
-                        switch Frame.check(b, at: o, salt: segment.header.salt, expectedSequence: cursor.lastSequence + 1) {
+                    scan: while consumed < b.count {
+                        switch Frame.check(b, at: consumed, salt: segment.header.salt, expectedSequence: cursor.lastSequence + 1) {
                         case let .success(f):
                             let events: [Event]
                             do { events = try EventCoding.decode(transaction: f.payload) } catch {
-                                throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + o)
+                                throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
                             }
-                            let position = LogPosition(segment: segment.number, offset: UInt64(base) + UInt64(o))
+                            let position = LogPosition(segment: segment.number, offset: UInt64(base) + UInt64(consumed))
                             stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
                             result.events.append(contentsOf: events)
                             cursor.lastSequence = f.sequence
                             cursor.lastFrameStart = position
-                            lastFrame = o..<(o + f.length)
-                            o += f.length
+                            cursor.lastFrameEnd = position.offset + UInt64(f.length)
+                            lastFrame = consumed..<(consumed + f.length)
+                            consumed += f.length
+                        case .failure(.truncated) where windowEnd < size && consumed > 0:
+                            break scan // the frame goes on past this window: read on from it
                         case let .failure(why):
-                            stop = (base + Int64(o), why)
-                            tail = Array(b[o...])
-                            o = b.count + 1
+                            stop = (base + Int64(consumed), why)
+                            break scan
                         }
                     }
                     if let lastFrame { cursor.lastFrameHash = sha256(UnsafeRawBufferPointer(rebasing: b[lastFrame])) }
-                    cursor.validEnd = stop?.offset ?? (base + Int64(b.count))
                 }
+                base += Int64(consumed)
+                cursor.validEnd = base
             }
             let nextNumber = segment.number + 1
             let nextExists = Posix.exists(path + "/" + StoreFormat.segmentName(nextNumber))
@@ -494,15 +536,14 @@ public final class EventStore: @unchecked Sendable {
                 if detectDamage { try damage(segment.name, Int(stop.offset), stop.why.description, asWriter: asWriter, into: &result) }
                 return result
             }
-            let laterValid = tail.withUnsafeBytes { Frame.findValid(in: $0, from: 1, salt: segment.header.salt) }
-            if let later = laterValid {
+            if let later = try laterValidFrame(in: segment, after: stop.offset, size: size) {
                 if detectDamage {
-                    try damage(segment.name, Int(stop.offset), "\(stop.why); a valid transaction follows at byte \(Int(stop.offset) + later)", asWriter: asWriter, into: &result)
+                    try damage(segment.name, Int(stop.offset), "\(stop.why); a valid transaction follows at byte \(later)", asWriter: asWriter, into: &result)
                 }
                 return result
             }
             if asWriter {
-                result.notices.append(try cutTornTail(segment, at: stop.offset, bytes: tail))
+                result.notices.append(try cutTornTail(segment, at: stop.offset, size: size))
             }
             return result
         }
@@ -513,18 +554,45 @@ public final class EventStore: @unchecked Sendable {
         result.notices.append(.damagedReadOnly(segment: segment, offset: offset, reason: reason))
     }
 
+    /// Bytes read at once while scanning: more than the largest frame.
+    static let window = StoreFormat.maxPayload + StoreFormat.frameOverhead + (1 << 16)
+
+    /// Where, after the invalid bytes at `offset`, a whole frame of this log with a newer
+    /// sequence starts (evidence of damage rather than a torn write), if anywhere.
+    private func laterValidFrame(in segment: Segment, after offset: Int64, size: Int64) throws -> Int64? {
+        // Windows overlap by a largest frame, so a frame is whole in the window it starts in.
+        let span = 4 * Self.window
+        let step = Int64(span - StoreFormat.maxPayload - StoreFormat.frameOverhead)
+        var from = offset + 1
+        while from < size {
+            let bytes = try Posix.read(segment.fd, at: from, count: Int(min(size - from, Int64(span))), path: segment.path)
+            let found = bytes.withUnsafeBytes { b in
+                Frame.findValid(in: b, from: 0, salt: segment.header.salt, minSequence: cursor.lastSequence + 1)
+            }
+            if let found { return from + Int64(found) }
+            from += step
+        }
+        return nil
+    }
+
     /// Moves a torn tail to quarantine/ (synced) and truncates the segment to its last whole frame.
-    private func cutTornTail(_ segment: Segment, at offset: Int64, bytes: [UInt8]) throws -> StoreNotice {
+    private func cutTornTail(_ segment: Segment, at offset: Int64, size: Int64) throws -> StoreNotice {
         let qdir = path + "/" + Self.quarantineName
         try Posix.makeDirectory(qdir)
         let stamp = Int(Date().timeIntervalSince1970)
         let name = "\(segment.name)-from-\(offset)-\(stamp)-\(getpid()).tail"
         let fd = try Posix.createFile(qdir + "/" + name)
         defer { close(fd) }
-        do {
-            try io.writeAll(fd, bytes, at: 0)
-        } catch {
-            throw StoreError.writeFailed(file: Self.quarantineName + "/" + name, errno: error.errno)
+        var copied: Int64 = 0
+        while offset + copied < size {
+            let chunk = try Posix.read(segment.fd, at: offset + copied, count: Int(min(size - offset - copied, 1 << 20)), path: segment.path)
+            if chunk.isEmpty { break }
+            do {
+                try io.writeAll(fd, chunk, at: copied)
+            } catch {
+                throw StoreError.writeFailed(file: Self.quarantineName + "/" + name, errno: error.errno)
+            }
+            copied += Int64(chunk.count)
         }
         do { try io.fullSync(fd) } catch { throw StoreError.syncFailed(file: Self.quarantineName + "/" + name, errno: error.errno) }
         try Posix.syncDirectory(qdir, io: io)
@@ -532,7 +600,7 @@ public final class EventStore: @unchecked Sendable {
             throw StoreError.writeFailed(file: segment.name, errno: error.errno)
         }
         do { try io.dataSync(segment.fd) } catch { throw StoreError.syncFailed(file: segment.name, errno: error.errno) }
-        return .tornTailCut(segment: segment.name, offset: Int(offset), bytes: bytes.count, quarantineFile: Self.quarantineName + "/" + name)
+        return .tornTailCut(segment: segment.name, offset: Int(offset), bytes: Int(copied), quarantineFile: Self.quarantineName + "/" + name)
     }
 
     // MARK: Snapshots
@@ -542,15 +610,17 @@ public final class EventStore: @unchecked Sendable {
     @discardableResult
     public func compact() throws -> CompactReport {
         let started = Date()
+        if isReadOnly { throw StoreError.readOnly(reason: "opened read-only") }
         let (view, anchor): (StoreView, SnapshotWriter.Anchor) = try writer.withLock {
             _ = try advance(asWriter: false, detectDamage: false)
             let c = cursor
+            let start = c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(StoreFormat.segmentHeaderSize))
             return (stateLock.withLock { current },
-                    SnapshotWriter.Anchor(sequence: c.lastSequence,
-                                          frameStart: c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(c.validEnd)),
-                                          frameEnd: UInt64(c.validEnd), frameHash: c.lastFrameHash))
+                    SnapshotWriter.Anchor(sequence: c.lastSequence, frameStart: start,
+                                          frameEnd: c.lastFrameStart == nil ? start.offset : c.lastFrameEnd,
+                                          frameHash: c.lastFrameHash))
         }
-        if isReadOnly { throw StoreError.readOnly(reason: "opened read-only") }
+        Self.removeAbandonedTemporaries(in: path)
         let bytes = SnapshotWriter.build(view, anchor: anchor)
         let final = path + "/" + SnapshotFormat.fileName
         let temp = path + "/.snapshot.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -573,6 +643,16 @@ public final class EventStore: @unchecked Sendable {
         }
         return CompactReport(records: view.recordCount, lastSequence: anchor.sequence, bytes: bytes.count,
                              seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Temporary files of processes that died while writing them (`.…tmp-PID…`).
+    static func removeAbandonedTemporaries(in path: String) {
+        for name in (try? Posix.list(path)) ?? [] where name.hasPrefix(".") {
+            guard let range = name.range(of: ".tmp-") else { continue }
+            let pidText = name[range.upperBound...].prefix { $0.isNumber }
+            guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(path + "/" + name)
+        }
     }
 
     // Internal accessors for maintenance.

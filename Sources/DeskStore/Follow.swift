@@ -74,8 +74,13 @@ public final class FollowToken: @unchecked Sendable {
             defer { if inotify >= 0 { close(inotify) } }
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                guard let token = self, !token.isCancelled, let store else { return }
-                _ = store.catchUpQuietly()
+                // No strong reference to the token is held across the wait, so dropping the
+                // token ends following.
+                guard self?.isCancelled == false else { return }
+                do {
+                    guard let store else { return }
+                    _ = store.catchUpQuietly()
+                }
                 if inotify >= 0 {
                     var p = pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)
                     if poll(&p, 1, 100) > 0 { while read(inotify, &buffer, buffer.count) > 0 {} }

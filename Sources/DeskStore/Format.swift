@@ -175,14 +175,15 @@ enum Frame {
     }
 
     /// The first offset at or after `from` where a whole, checksummed frame of this salt starts
-    /// (any sequence): used to tell a torn tail (none) from damage in the middle (some).
-    static func findValid(in b: UnsafeRawBufferPointer, from: Int, salt: UInt64) -> Int? {
+    /// with a sequence of at least `minSequence`: used to tell a torn tail (none) from damage in
+    /// the middle (some). Older sequences are stale copies, not lost transactions.
+    static func findValid(in b: UnsafeRawBufferPointer, from: Int, salt: UInt64, minSequence: UInt64 = 0) -> Int? {
         var o = from
         let saltBytes = withUnsafeBytes(of: salt.littleEndian) { Array($0) }
         while o + StoreFormat.frameOverhead <= b.count {
             // Cheap filter first: the salt sits at +16.
             if b[o + 16] == saltBytes[0] && b.u64(at: o + 16) == salt,
-               case .success = check(b, at: o, salt: salt, expectedSequence: nil) {
+               case let .success(f) = check(b, at: o, salt: salt, expectedSequence: nil), f.sequence >= minSequence {
                 return o
             }
             o += 1

@@ -180,7 +180,7 @@ extension EventStore {
                         o += f.length
                     case let .failure(why):
                         let isLast = number == numbers.last
-                        if isLast, Frame.findValid(in: b, from: o + 1, salt: segment.header.salt) == nil {
+                        if isLast, Frame.findValid(in: b, from: o + 1, salt: segment.header.salt, minSequence: sequence + 1) == nil {
                             problems.append(.tornTail(segment: segment.name, offset: o, bytes: b.count - o))
                         } else {
                             problems.append(.damaged(segment: segment.name, offset: o, reason: why.description))
@@ -229,7 +229,7 @@ extension EventStore {
     /// Keeps the log's good prefix (every transaction before the first bad byte), moves the
     /// rest — the damaged part and any later segments — to quarantine/, and reports what was
     /// set aside. Takes the write lock. Never deletes anything.
-    public static func repair(at path: String, io: any FileIO = SystemFileIO()) throws -> RepairReport {
+    public static func repair(at path: String, io: any FileIO = .system) throws -> RepairReport {
         let numbers = try segmentNumbers(in: path)
         let lockPath = path + "/" + lockFileName
         guard !numbers.isEmpty, Posix.exists(lockPath) else { throw StoreError.notAStore(path: path) }

@@ -24,19 +24,18 @@ enum Posix {
     /// Reads exactly `count` bytes at `offset`, or fewer if the file is shorter.
     static func read(_ fd: Int32, at offset: Int64, count: Int, path: String) throws(StoreError) -> [UInt8] {
         guard count > 0 else { return [] }
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
         var failure: Int32 = 0
-        buffer.withUnsafeMutableBytes { b in
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { b, initialized in
+            var done = 0
             while done < count {
                 let n = pread(fd, b.baseAddress! + done, count - done, off_t(offset + Int64(done)))
-                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
-                if n == 0 { return }
+                if n < 0 { if errno == EINTR { continue }; failure = errno; break }
+                if n == 0 { break }
                 done += n
             }
+            initialized = done
         }
         if failure != 0 { throw StoreError.fromErrno("read", path, failure) }
-        if done < count { buffer.removeLast(count - done) }
         return buffer
     }
 

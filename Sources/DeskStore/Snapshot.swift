@@ -37,11 +37,30 @@ enum SnapshotFormat {
     static let tagFieldEntry: UInt64 = 1, tagLastEvent: UInt64 = 2, tagHistory: UInt64 = 3
     static let tagName: UInt64 = 1, tagValue: UInt64 = 2
 
+    /// The key bytes records sort by: kind, 0x00, then for a numbered record (`INC-42`) 0x01 and
+    /// the number as 8 big-endian bytes, else 0x02 and the key. Byte order is then `RecordID`
+    /// order (INC-2 before INC-10), so a kind's records come out of the index already sorted.
     static func compositeKey(_ id: RecordID) -> [UInt8] {
         var k = Array(id.kind.rawValue.utf8)
         k.append(0)
-        k.append(contentsOf: id.key.utf8)
+        if let n = id.number, n > 0, String(n) == id.key {
+            k.append(1)
+            withUnsafeBytes(of: UInt64(n).bigEndian) { k.append(contentsOf: $0) }
+        } else {
+            k.append(2)
+            k.append(contentsOf: id.key.utf8)
+        }
         return k
+    }
+
+    /// The key part of a composite key (after the kind and its 0x00); nil if malformed.
+    static func key(fromTail tail: UnsafeRawBufferPointer) -> String? {
+        guard let tag = tail.first else { return nil }
+        if tag == 1 {
+            guard tail.count == 9 else { return nil }
+            return String(UInt64(bigEndian: tail.loadUnaligned(fromByteOffset: 1, as: UInt64.self)))
+        }
+        return tag == 2 ? String(decoding: tail[1...], as: UTF8.self) : nil
     }
 
     static func encodeBody(_ e: RecordEntry) -> [UInt8] {
@@ -122,7 +141,10 @@ final class SnapshotImage: @unchecked Sendable {
             guard ko <= UInt64(keysLen), kl <= UInt64(keysLen) - ko, UInt64(kindLen) < kl,
                   bo <= UInt64(bodiesLen), bl <= UInt64(bodiesLen) - bo else { throw reject("index entry \(i) out of range") }
             let key = UnsafeRawBufferPointer(rebasing: b[(Int(keys) + Int(ko))..<(Int(keys) + Int(ko + kl))])
-            guard key[Int(kindLen)] == 0 else { throw reject("index entry \(i) malformed") }
+            guard key[Int(kindLen)] == 0,
+                  SnapshotFormat.key(fromTail: UnsafeRawBufferPointer(rebasing: key[(Int(kindLen) + 1)...])) != nil else {
+                throw reject("index entry \(i) malformed")
+            }
             if let p = previousKey, !Self.less(p, key) { throw reject("index not sorted at entry \(i)") }
             previousKey = key
             let kind = Array(key[0..<Int(kindLen)])
@@ -179,7 +201,7 @@ final class SnapshotImage: @unchecked Sendable {
         let key = keyBytes(at: i)
         let kindLen = Int(bytes.u32(at: entryOffset(i) + 12))
         return RecordID(kind: RecordKind(rawValue: String(decoding: key[0..<kindLen], as: UTF8.self)),
-                        key: String(decoding: key[(kindLen + 1)...], as: UTF8.self))
+                        key: SnapshotFormat.key(fromTail: UnsafeRawBufferPointer(rebasing: key[(kindLen + 1)...])) ?? "")
     }
 
     /// Binary search by key bytes.

@@ -35,6 +35,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case transactionTooLarge(bytes: Int, limit: Int)
     /// A transaction must hold at least one event.
     case emptyTransaction
+    /// The log became shorter than what this process has read (someone ran `store repair`).
+    case logRewound(segment: String, expected: Int, found: Int)
 
     public var description: String {
         switch self {
@@ -71,6 +73,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             "A transaction of \(bytes) bytes is larger than the limit of \(limit) bytes."
         case .emptyTransaction:
             "A transaction must hold at least one event."
+        case let .logRewound(segment, expected, found):
+            "The store was repaired while open here (\(segment) is now \(found) bytes, this process had read \(expected)). Nothing was written; reopen the store."
         }
     }
 

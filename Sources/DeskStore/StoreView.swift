@@ -49,6 +49,14 @@ struct RecordEntry: Sendable {
     var history: [LogPosition]
     /// Sequence of the last transaction that touched the record.
     var lastSequence: UInt64
+
+    mutating func fold(_ e: Event, sequence: UInt64, at position: LogPosition) {
+        state.version += 1
+        for c in e.changes { state.fields[c.field] = c.to }
+        state.lastEvent = e
+        if history.last != position { history.append(position) }
+        lastSequence = sequence
+    }
 }
 
 /// An immutable view of the whole store at one sequence number. Cheap to copy: a mapped
@@ -66,6 +74,15 @@ public struct StoreView: Sendable {
         self.lastSequence = snapshot?.lastSequence ?? 0
     }
 
+    /// A view folded from transactions in memory, with no files: for tests of panes and
+    /// commands, and for other `EventLog` implementations. Versions are not checked.
+    public init(transactions: [[Event]] = []) {
+        self.init(snapshot: nil)
+        for (i, events) in transactions.enumerated() {
+            apply(events, sequence: UInt64(i + 1), at: LogPosition(segment: 0, offset: UInt64(i)))
+        }
+    }
+
     /// The record's current state, or nil if no event ever named it.
     public func record(_ id: RecordID) -> RecordState? { entry(id)?.state }
 
@@ -80,8 +97,7 @@ public struct StoreView: Sendable {
     /// The ids of one kind's records, in `RecordID` order, without decoding their bodies.
     public func recordIDs(of kind: RecordKind) -> [RecordID] {
         var ids = snapshot?.ids(of: kind) ?? []
-        let base = Set(ids)
-        for id in overlay.keys where id.kind == kind && !base.contains(id) { ids.append(id) }
+        for id in overlay.keys where id.kind == kind && snapshot?.contains(id) != true { ids.append(id) }
         ids.sort()
         return ids
     }
@@ -101,20 +117,6 @@ public struct StoreView: Sendable {
         return snapshot?.entry(id)
     }
 
-    /// Every record's entry, sorted by the snapshot's key order (for writing a snapshot).
-    func allEntries() -> [RecordEntry] {
-        var out: [RecordEntry] = []
-        out.reserveCapacity(recordCount)
-        if let s = snapshot {
-            for i in 0..<s.count {
-                let id = s.id(at: i)
-                if let e = overlay[id] { out.append(e) } else if let e = s.entry(at: i) { out.append(e) }
-            }
-        }
-        for (id, e) in overlay where snapshot?.contains(id) != true { out.append(e) }
-        return out
-    }
-
     /// Refuses events built on stale versions; checks events of one transaction in order.
     func validate(_ events: [Event]) throws(StaleEdit) {
         var versions: [RecordID: UInt64] = [:]
@@ -131,23 +133,18 @@ public struct StoreView: Sendable {
     /// Folds one transaction's events into the view.
     mutating func apply(_ events: [Event], sequence: UInt64, at position: LogPosition) {
         for e in events {
-            var entry: RecordEntry
-            if let existing = overlay[e.record] {
-                entry = existing
-            } else if let fromSnapshot = snapshot?.entry(e.record) {
-                entry = fromSnapshot
-            } else {
-                entry = RecordEntry(
-                    state: RecordState(id: e.record, version: 0, fields: [:], createdAt: e.at, lastEvent: e),
-                    history: [], lastSequence: 0)
-                addedSinceSnapshot[e.record.kind, default: 0] += 1
+            if overlay[e.record] == nil {
+                if let fromSnapshot = snapshot?.entry(e.record) {
+                    overlay[e.record] = fromSnapshot
+                } else {
+                    overlay[e.record] = RecordEntry(
+                        state: RecordState(id: e.record, version: 0, fields: [:], createdAt: e.at, lastEvent: e),
+                        history: [], lastSequence: 0)
+                    addedSinceSnapshot[e.record.kind, default: 0] += 1
+                }
             }
-            entry.state.version += 1
-            for c in e.changes { entry.state.fields[c.field] = c.to }
-            entry.state.lastEvent = e
-            if entry.history.last != position { entry.history.append(position) }
-            entry.lastSequence = sequence
-            overlay[e.record] = entry
+            // Mutated in place (no copy of the fields or history per event).
+            overlay[e.record]!.fold(e, sequence: sequence, at: position)
         }
         lastSequence = sequence
     }

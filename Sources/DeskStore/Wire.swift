@@ -53,23 +53,30 @@ struct ByteReader {
     }
 
     mutating func varint() throws(MalformedBytes) -> UInt64 {
+        // Fast path: most tags and lengths are one byte.
+        if position < buffer.count, buffer[position] < 0x80 {
+            position += 1
+            return UInt64(buffer[position - 1])
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while true {
-            let b = try u8()
+        while position < buffer.count {
+            let b = buffer[position]
+            position += 1
             if shift == 63 && b > 1 { throw MalformedBytes() }
             result |= UInt64(b & 0x7f) << shift
             if b < 0x80 { return result }
             shift += 7
             if shift > 63 { throw MalformedBytes() }
         }
+        throw MalformedBytes()
     }
 
     /// The next TLV field: its tag and a reader over exactly its body.
     mutating func field() throws(MalformedBytes) -> (tag: UInt64, body: ByteReader) {
         let tag = try varint()
         let length = try varint()
-        guard length <= UInt64(remaining) else { throw MalformedBytes() }
+        guard length <= UInt64(buffer.count - position) else { throw MalformedBytes() }
         let start = position
         position += Int(length)
         return (tag, ByteReader(UnsafeRawBufferPointer(rebasing: buffer[start..<position])))

@@ -23,11 +23,12 @@ enum CellRendition {
     /// ncurses keeps up to CCHARW_MAX (5) wide chars per cell, the last one the terminator.
     static let maxScalars = 4
 
-    static func pieces(for cell: Cell, wcwidth: (Unicode.Scalar) -> Int) -> [Piece] {
+    static func pieces(for cell: Cell, asciiOnly: Bool = false, wcwidth: (Unicode.Scalar) -> Int) -> [Piece] {
         let width = cell.width >= 2 ? 2 : 1
         let scalars = Array(cell.text.unicodeScalars)
         guard let first = scalars.first else { return blanks(width) }
         if scalars.contains(where: isControl) { return fallback(width) }
+        if asciiOnly { return ascii(first, width: width) }
 
         let firstWidth = wcwidth(first)
         if firstWidth == width {
@@ -66,6 +67,37 @@ enum CellRendition {
             if wcwidth(scalar) == 0 && out.count < maxScalars - 1 { out.append(scalar) }
         }
         return out
+    }
+
+    /// In a locale that is not UTF-8 (say `LANG` was not passed over SSH) curses can only show
+    /// ASCII: lines and common symbols get an ASCII look-alike, anything else a `?` per column.
+    private static func ascii(_ first: Unicode.Scalar, width: Int) -> [Piece] {
+        if let look = asciiLookAlike(first) { return [Piece(scalars: [look], width: 1)] + blanks(width - 1) }
+        return Array(repeating: Piece(scalars: ["?"], width: 1), count: width)
+    }
+
+    static func asciiLookAlike(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let v = scalar.value
+        if v >= 0x20 && v < 0x7F { return scalar }
+        switch v {
+        case 0x2500, 0x2501, 0x2504, 0x2505, 0x2508, 0x2509, 0x254C, 0x254D, 0x2550, 0x2574, 0x2576, 0x2578, 0x257A,
+             0x2013, 0x2014, 0x2015, 0x2212: return "-"
+        case 0x2502, 0x2503, 0x2506, 0x2507, 0x250A, 0x250B, 0x254E, 0x254F, 0x2551, 0x2575, 0x2577, 0x2579, 0x257B:
+            return "|"
+        case 0x2500...0x257F: return "+"
+        case 0x2026: return "."
+        case 0x2018, 0x2019, 0x201A: return "'"
+        case 0x201C, 0x201D, 0x201E: return "\""
+        case 0x2022, 0x00B7, 0x25CF, 0x25E6: return "*"
+        case 0x2192, 0x25B6, 0x25B8, 0x276F: return ">"
+        case 0x2190, 0x25C0, 0x25C2, 0x276E: return "<"
+        case 0x2191, 0x25B2, 0x25B4: return "^"
+        case 0x2193, 0x25BC, 0x25BE: return "v"
+        case 0x2588, 0x2589...0x258F, 0x2591, 0x2592, 0x2593: return "#"
+        case 0x00A0: return " "
+        case 0x241B: return "^"      // ␛ as drawn by Sanitizer
+        default: return nil
+        }
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -11,6 +11,8 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
     case notATerminal(stream: String)
     /// curses could not set up the terminal (unknown `TERM`, no terminfo entry).
     case cannotInitialize(term: String)
+    /// The terminal cannot move the cursor (`TERM=dumb`): a full-screen console cannot run.
+    case notCapable(term: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
             "opsdesk needs a terminal: \(stream) is not a tty (run it in a terminal, or use a subcommand such as `opsdesk info`)"
         case let .cannotInitialize(term):
             "cannot start the terminal: TERM=\(term.isEmpty ? "(unset)" : term) is not known to terminfo"
+        case let .notCapable(term):
+            "cannot start the terminal: TERM=\(term) cannot address the cursor (set TERM to your terminal's type, e.g. xterm-256color)"
         }
     }
 }
@@ -27,7 +31,22 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
 /// without blocking; always leaves the terminal as it found it.
 ///
 /// Use it from one thread (the console's UI thread). `init` touches nothing; `start()` takes
-/// the terminal, `stop()` gives it back (and is safe to call twice).
+/// the terminal, `stop()` gives it back (and is safe to call twice). A loop looks like:
+///
+/// ```swift
+/// let screen = CursesScreen()
+/// try screen.start()
+/// defer { screen.stop() }
+/// while running {
+///     // poll() on screen.inputDescriptor, the store's wake-up descriptor and a timer;
+///     // readable input (keys, mouse, or a resize — SIGWINCH wakes it too) means:
+///     for event in screen.readEvents() { … }       // .resize(size): lay out again
+///     screen.present(render(state, size: screen.size), cursor: state.cursor)
+/// }
+/// ```
+///
+/// However the process ends — `stop()`, `exit`, SIGTERM/SIGHUP/SIGINT/SIGQUIT, a crash — the
+/// terminal is put back (see `TerminalRestore`), and what went to stderr meanwhile is shown.
 public final class CursesScreen: Backend {
     private var screen: OpaquePointer?
     private var window: UnsafeMutablePointer<WINDOW>?
@@ -38,12 +57,13 @@ public final class CursesScreen: Backend {
     private var inputWake: Int32 = -1
     private var epollDescriptor: Int32 = -1
     private var cursorVisible = false
+    private var asciiOnly = false
 
     public init() {}
 
     deinit { stop() }
 
-    /// Whether the screen is started (and not suspended).
+    /// Whether the screen is started (`start()` succeeded and `stop()` has not been called).
     public var isActive: Bool { window != nil }
 
     // MARK: start and stop
@@ -57,6 +77,7 @@ public final class CursesScreen: Backend {
         // resize, Ctrl-C and kill; start from a clean mask.
         _ = opsdesk_clear_signal_mask()
         setlocale(LC_ALL, "")
+        asciiOnly = opsdesk_locale_is_utf8() == 0
 
         var modes = termios()
         let haveModes = tcgetattr(STDIN_FILENO, &modes) == 0
@@ -65,8 +86,13 @@ public final class CursesScreen: Backend {
         guard let screen = newterm(nil, opsdesk_stdout(), opsdesk_stdin()) else {
             throw TerminalError.cannotInitialize(term: term)
         }
-        self.screen = screen
         _ = set_term(screen)
+        guard opsdesk_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            throw TerminalError.notCapable(term: term)
+        }
+        self.screen = screen
         let window = opsdesk_stdscr()!
         self.window = window
         // Armed before anything else changes the tty, so a signal from here on restores it.
@@ -103,9 +129,13 @@ public final class CursesScreen: Backend {
 
     public func stop() {
         guard let screen else { return }
-        TerminalRestore.disarm()
+        // A TERM or HUP arriving now waits until the terminal is back, then ends us as usual.
+        var mask = sigset_t()
+        _ = opsdesk_block_exit_signals(&mask)
+        defer { _ = opsdesk_set_signal_mask(&mask) }
         curs_set(1)
         endwin()
+        TerminalRestore.disarm()
         delscreen(screen)
         self.screen = nil
         self.window = nil
@@ -157,7 +187,7 @@ public final class CursesScreen: Backend {
                 let fits = cell.width == 1 || (x + 1 < columns && canvas[x + 1, y].width == 0)
                 let shown = fits ? cell : Cell(text: "\u{FFFD}", width: 1, style: cell.style)
                 var column = x
-                for piece in CellRendition.pieces(for: shown, wcwidth: Self.terminalWidth) {
+                for piece in CellRendition.pieces(for: shown, asciiOnly: asciiOnly, wcwidth: Self.terminalWidth) {
                     put(piece.scalars, at: column, y, style: cell.style, buffer: &buffer, window: window)
                     column += piece.width
                 }
@@ -208,9 +238,9 @@ public final class CursesScreen: Backend {
                 foreground: ColorDegrade.cursesNumber(style.foreground, colors: colorCount),
                 background: ColorDegrade.cursesNumber(style.background, colors: colorCount))
             pair = pairs.pair(for: key) { number, fg, bg in init_extended_pair(number, fg, bg) == OK }
-        } else if style.foreground != .default || style.background != .default, style.attributes.isEmpty {
-            // No colour at all: keep coloured highlights (selections, badges) visible.
-            if style.background != .default { attrs |= opsdesk_WA_REVERSE() }
+        } else if style.background != .default {
+            // No colour at all: a coloured background (header, selection, badge) shows reversed.
+            attrs |= opsdesk_WA_REVERSE()
         }
         return (attrs, pair)
     }
@@ -353,16 +383,19 @@ public final class CursesScreen: Backend {
 
     /// Leaves curses (normal screen, shell tty modes) while `body` runs — for `$EDITOR`, a
     /// pager, a shell — then takes the terminal back and repaints fully on the next `present`.
+    /// Meanwhile SIGINT and SIGQUIT (Ctrl-C, Ctrl-\ typed in the editor) do not end OpsDesk.
     public func suspend<T>(_ body: () throws -> T) rethrows -> T {
         guard let window else { return try body() }
-        TerminalRestore.disarm()
         def_prog_mode()
         curs_set(1)
         endwin()
+        TerminalRestore.disarm()
+        TerminalRestore.passInterruptsThrough()
         defer {
-            reset_prog_mode()
+            // Armed first: a signal from here on finds curses' modes to undo (a second endwin
+            // while already ended is harmless).
             TerminalRestore.arm(savedModes: nil)
-            cursorVisible = true
+            reset_prog_mode()
             curs_set(0)
             cursorVisible = false
             lastFrame = nil

@@ -52,6 +52,8 @@ public enum DisplayWidth {
         if (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) { return 0 }  // jamo V/T
         if isRegionalIndicator(scalar) { return 1 }                // alone; a pair (flag) is 2
         if isWide(v) || scalar.properties.isEmojiPresentation { return 2 }
+        // Wide in glibc's table (and Unicode 15.1+), so ncurses and the terminal count them as 2.
+        if (0x3248...0x324F).contains(v) || (0x4DC0...0x4DFF).contains(v) { return 2 }
         return 1
     }
 

@@ -1,7 +1,7 @@
 /// What the terminal handed us before decoding: a character or a key code from `get_wch`, a
 /// mouse report from `getmouse`, or a resize. Plain values, so decoding is tested without a
 /// terminal.
-public enum RawInput: Hashable, Sendable {
+enum RawInput: Hashable, Sendable {
     /// `get_wch` returned OK: a character (a Unicode scalar value, or a control byte).
     case character(UInt32)
     /// `get_wch` returned KEY_CODE_YES: a curses key code (`KEY_UP`, `KEY_F0 + n`, …).
@@ -13,43 +13,44 @@ public enum RawInput: Hashable, Sendable {
 }
 
 /// The mouse buttons and actions in a report, independent of curses' mask layout.
-public struct MouseState: OptionSet, Hashable, Sendable {
-    public let rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+struct MouseState: OptionSet, Hashable, Sendable {
+    let rawValue: UInt16
+    init(rawValue: UInt16) { self.rawValue = rawValue }
 
-    public static let button1Pressed = MouseState(rawValue: 1 << 0)
-    public static let button1Released = MouseState(rawValue: 1 << 1)
-    public static let button1Clicked = MouseState(rawValue: 1 << 2)
-    public static let button2Pressed = MouseState(rawValue: 1 << 3)
-    public static let button2Released = MouseState(rawValue: 1 << 4)
-    public static let button2Clicked = MouseState(rawValue: 1 << 5)
-    public static let button3Pressed = MouseState(rawValue: 1 << 6)
-    public static let button3Released = MouseState(rawValue: 1 << 7)
-    public static let button3Clicked = MouseState(rawValue: 1 << 8)
-    public static let wheelUp = MouseState(rawValue: 1 << 9)
-    public static let wheelDown = MouseState(rawValue: 1 << 10)
-    public static let button1DoubleClicked = MouseState(rawValue: 1 << 11)
+    static let button1Pressed = MouseState(rawValue: 1 << 0)
+    static let button1Released = MouseState(rawValue: 1 << 1)
+    static let button1Clicked = MouseState(rawValue: 1 << 2)
+    static let button2Pressed = MouseState(rawValue: 1 << 3)
+    static let button2Released = MouseState(rawValue: 1 << 4)
+    static let button2Clicked = MouseState(rawValue: 1 << 5)
+    static let button3Pressed = MouseState(rawValue: 1 << 6)
+    static let button3Released = MouseState(rawValue: 1 << 7)
+    static let button3Clicked = MouseState(rawValue: 1 << 8)
+    static let wheelUp = MouseState(rawValue: 1 << 9)
+    static let wheelDown = MouseState(rawValue: 1 << 10)
+    static let button1DoubleClicked = MouseState(rawValue: 1 << 11)
 }
 
 /// The key codes `InputDecoder` understands. ncurses' values by default; a test may pass its own.
-public struct KeyCodes: Hashable, Sendable {
-    public var down: Int32 = 0o402, up: Int32 = 0o403, left: Int32 = 0o404, right: Int32 = 0o405
-    public var home: Int32 = 0o406, backspace: Int32 = 0o407, f0: Int32 = 0o410
-    public var delete: Int32 = 0o512, insert: Int32 = 0o513
-    public var pageDown: Int32 = 0o522, pageUp: Int32 = 0o523, enter: Int32 = 0o527
-    public var a1: Int32 = 0o534, a3: Int32 = 0o535, b2: Int32 = 0o536, c1: Int32 = 0o537, c3: Int32 = 0o540
-    public var backTab: Int32 = 0o541, end: Int32 = 0o550
-    public var mouse: Int32 = 0o631, resize: Int32 = 0o632
+struct KeyCodes: Hashable, Sendable {
+    var down: Int32 = 0o402, up: Int32 = 0o403, left: Int32 = 0o404, right: Int32 = 0o405
+    var home: Int32 = 0o406, backspace: Int32 = 0o407, f0: Int32 = 0o410
+    var delete: Int32 = 0o512, insert: Int32 = 0o513
+    var pageDown: Int32 = 0o522, pageUp: Int32 = 0o523, enter: Int32 = 0o527
+    var a1: Int32 = 0o534, a3: Int32 = 0o535, b2: Int32 = 0o536, c1: Int32 = 0o537, c3: Int32 = 0o540
+    var backTab: Int32 = 0o541, end: Int32 = 0o550
+    var mouse: Int32 = 0o631, resize: Int32 = 0o632
 
-    public init() {}
-    public static let ncurses = KeyCodes()
+    init() {}
+    static let ncurses = KeyCodes()
 }
 
 /// Turns raw terminal input into `InputEvent`s: a pure function, the whole of the key mapping.
-public enum InputDecoder {
+/// Internal: only `CursesScreen` feeds it; the tests reach it with `@testable import`.
+enum InputDecoder {
     /// Decodes a batch in order. Runs of printable scalars are joined into graphemes first, so
     /// a typed or pasted `e` + combining accent, or an emoji ZWJ sequence, is one `.char`.
-    public static func decode(_ raws: [RawInput], codes: KeyCodes = .ncurses) -> [InputEvent] {
+    static func decode(_ raws: [RawInput], codes: KeyCodes = .ncurses) -> [InputEvent] {
         var events: [InputEvent] = []
         var text = String.UnicodeScalarView()
         func flush() {
@@ -71,7 +72,7 @@ public enum InputDecoder {
 
     /// Decodes one raw input; nil for what OpsDesk has no use for (C1 controls, unknown keys,
     /// mouse motion).
-    public static func decode(_ raw: RawInput, codes: KeyCodes = .ncurses) -> InputEvent? {
+    static func decode(_ raw: RawInput, codes: KeyCodes = .ncurses) -> InputEvent? {
         switch raw {
         case let .character(value): return character(value).map { .key($0) }
         case let .keyCode(code): return keyCode(code, codes: codes).map { .key($0) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Console
+import DeskStore
 import Foundation
 import Terminal
 
@@ -20,18 +21,42 @@ struct ConsoleCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let session = Session(options: options)
+        try Self.runConsole(session: session, actAs: options.actAs)
+    }
+
+    /// The console on `session`'s store; `opsdesk demo` runs it too. With a store that opens,
+    /// the incident queue is the start view.
+    static func runConsole(session: Session, actAs: String?) throws {
         let screen = CursesScreen()
         let loader = session.themeLoader
         let config = session.config
         let environment = session.environment
         let storePath = session.storePath
-        let state = AppState(size: Size(width: 80, height: 24), info: session.info(terminal: screen.capabilities.description),
+        var info = session.info(terminal: screen.capabilities.description)
+        // The incident queue, when the store opens (DeskLink does all store work off this thread).
+        var panes: [any Pane] = [AboutPane(), KeysPane(), MessagesPane()]
+        var link: DeskLink?
+        if info.store.exists {
+            do {
+                let real = try Desk.open(at: storePath, user: ActingUser(user: try ActingUser.realUserName()))
+                let user = try ActingUser.resolve(as: actAs, isDeskAdmin: { name in (try? real.directory.agents[name]?.has(.admin)) == true })
+                let desk = user == real.user ? real : try Desk(store: real.store, user: user)
+                link = DeskLink(client: DeskClient(desk: desk))
+                info.user = user.user
+                // The start view when the desk has incidents; after About otherwise.
+                let hasIncidents = ((try? desk.snapshot.incidents.count) ?? 0) > 0
+                panes.insert(IncidentQueuePane(user: user.user, link: link, bell: config.bell), at: hasIncidents ? 0 : 1)
+            } catch {
+                info.warnings.append("Cannot open the store: \(error)")
+            }
+        }
+        let state = AppState(size: Size(width: 80, height: 24), info: info,
                              theme: session.theme.theme, keyMap: session.keyMap, clock: Clock.text(),
-                             themeNames: loader.availableThemes())
+                             themeNames: loader.availableThemes(), panes: panes)
         let services = ShellServices(
             clock: { Clock.text() },
             secondsToNextTick: { Clock.secondsToNextMinute() },
-            copy: { text in ClipboardCopy.copy(text, environment: environment) },
+            copy: { text in Clipboard.copy(text, environment: environment) },  // tmux buffer or OSC 52
             loadTheme: { name in
                 let loaded = loader.load(option: name, config: nil)
                 if let problem = loaded.warnings.first { return .failure(problem) }
@@ -46,6 +71,7 @@ struct ConsoleCommand: ParsableCommand {
             },
             environment: environment)
         let shell = try Shell(state: state, screen: screen, services: services)
+        link?.attach(shell.mailbox)
         let status: Int32
         do {
             status = try shell.run()

@@ -35,4 +35,7 @@ struct DeskOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A theme name (from the themes folders) or a path to a .toml theme file.", valueName: "name|path"),
             completion: .file(extensions: ["toml"]))
     var theme: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Act as this user (root and desk admins only; the real user is recorded too).", valueName: "user"))
+    var actAs: String?
 }

@@ -8,13 +8,13 @@ import Terminal
             theme = "default"
 
             [keys]
-            "cursor.down" = ["n", "Down"]
+            "cursor.down" = ["b", "Down"]
             help = "F1"
             "cursor.dwon" = "x"
             """
         let config = ConfigFile.parse(source: source, path: "/home/a/.config/opsdesk/config.toml")
         let map = KeyMap(config: config)
-        #expect(map.binding(for: .char("n"), in: [.list])?.action == .cursorDown)
+        #expect(map.binding(for: .char("b"), in: [.list])?.action == .cursorDown)
         #expect(map.binding(for: .down, in: [.list])?.action == .cursorDown)
         // F1 is view.about's: a clash, reported on help's line; help keeps `?`.
         #expect(map.warnings.map(\.description) == [

@@ -43,15 +43,15 @@ import Terminal
     }
 
     @Test func remapReplacesAnActionsKeysEverywhere() {
-        let map = KeyMap(remaps: [KeyRemapRequest(action: "cursor.down", keys: ["n", "Down"], line: 3)], file: "config.toml")
+        let map = KeyMap(remaps: [KeyRemapRequest(action: "cursor.down", keys: ["b", "Down"], line: 3)], file: "config.toml")
         #expect(map.warnings.isEmpty)
-        #expect(map.binding(for: .char("n"), in: [.list])?.action == .cursorDown)
+        #expect(map.binding(for: .char("b"), in: [.list])?.action == .cursorDown)
         #expect(map.binding(for: .char("j"), in: [.list]) == nil)
         #expect(map.footerHints(for: [.global]).count == KeyMap().footerHints(for: [.global]).count)
-        #expect(map.markdownTable().contains("`n`, `Down`"))
+        #expect(map.markdownTable().contains("`b`, `Down`"))
         // Help and the Keys view show the remap too.
         let help = HelpOverlay.lines(keyMap: map, scopes: [.about, .list, .global], filter: "down")
-        #expect(help.contains { $0.text.first == "n, Down" })
+        #expect(help.contains { $0.text.first == "b, Down" })
     }
 
     @Test func swappingTwoActionsKeysIsNotAClash() {
@@ -64,7 +64,7 @@ import Terminal
 
     @Test func clashIsReportedWithFileAndLineAndTheRestStillWorks() {
         let map = KeyMap(remaps: [KeyRemapRequest(action: "filter", keys: ["q"], line: 7),
-                                  KeyRemapRequest(action: "copy", keys: ["c"], line: 8)], file: "/h/.config/opsdesk/config.toml")
+                                  KeyRemapRequest(action: "copy", keys: ["b"], line: 8)], file: "/h/.config/opsdesk/config.toml")
         #expect(map.warnings.count == 1)
         let warning = map.warnings[0]
         #expect(warning.line == 7)
@@ -73,7 +73,7 @@ import Terminal
         // The refused remap left filter on "/"; the other remap applied.
         #expect(map.binding(for: .char("/"), in: [.list])?.action == .filter)
         #expect(map.binding(for: .char("q"), in: [.list, .global])?.action == .quit)
-        #expect(map.binding(for: .char("c"), in: [.list])?.action == .copy)
+        #expect(map.binding(for: .char("b"), in: [.list])?.action == .copy)
         #expect(map.clashes.isEmpty)
     }
 

@@ -227,3 +227,20 @@ import Terminal
         #expect(state.pane.table?.selectedRow?.id == "quit")
     }
 }
+
+@Suite struct ScrollTests {
+    @Test func pagingAndJumpingKeepTheSelectionOnScreen() {
+        var state = Fixtures.state(width: 80, height: 12)
+        Fixtures.press("2", "PgDn", into: &state)
+        let page = state.pane.table!.pageSize(height: state.tableHeight) - 1
+        #expect(state.pane.table?.selected == page)
+        Fixtures.press("G", into: &state)
+        let last = state.pane.table!.visibleRows.last!
+        #expect(state.pane.table?.selectedRow == last)
+        #expect(Fixtures.lines(state).contains { $0.contains(last.cells[1]) })
+        Fixtures.press("g", into: &state)
+        #expect(Fixtures.lines(state).contains { $0.contains("Show all keys") })
+        Fixtures.press("PgUp", into: &state)
+        #expect(state.pane.table?.selected == 0)
+    }
+}

@@ -54,7 +54,7 @@ final class PipeScreen: InteractiveScreen {
 
 struct CopyFailed: Error, CustomStringConvertible { var description: String { "no clipboard here" } }
 
-func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = { _ in .success("OSC 52") },
+func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = { _ in .success("copied to the terminal clipboard (OSC 52)") },
               environment: [String: String] = [:], configPath: String = "/nonexistent/config.toml") -> ShellServices {
     ShellServices(
         clock: { "09:41" }, secondsToNextTick: { 60 }, copy: copy,
@@ -118,7 +118,7 @@ func services(copy: @escaping @Sendable (String) -> Result<String, any Error> = 
         let shell = try Shell(state: Fixtures.state(), screen: screen, services: services())
         screen.send("y")
         _ = try shell.step(timeoutMilliseconds: 1000)
-        #expect(shell.state.message == MessageLine("Copied “/home/alice/.local/share/opsdesk” (OSC 52)", kind: .notice))
+        #expect(shell.state.message == MessageLine("Copied to the terminal clipboard (OSC 52): /home/alice/.local/share/opsdesk", kind: .notice))
         let failing = try Shell(state: Fixtures.state(), screen: screen, services: services(copy: { _ in .failure(CopyFailed()) }))
         screen.send("y")
         _ = try failing.step(timeoutMilliseconds: 1000)

@@ -143,6 +143,26 @@ import ITSM
     }
 }
 
+extension CommitTests {
+    @Test func droppingTheTokenStopsFollowing() async throws {
+        let dir = TempDir()
+        let writer = try EventStore.create(at: dir.sub("s"))
+        let reader = try EventStore.open(at: dir.sub("s"))
+        let box = EventBox()
+        var token: FollowToken? = reader.follow { events in box.add(events) }
+        weak let weakToken = token
+        #expect(token != nil)
+        token = nil
+        var waited = 0
+        while weakToken != nil && waited < 100 { try await Task.sleep(for: .milliseconds(10)); waited += 1 }
+        #expect(weakToken == nil)
+        try writer.commit { _ in [created(inc(1))] }
+        try reader.catchUp()
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(box.count == 0)
+    }
+}
+
 final class EventBox: @unchecked Sendable {
     private let lock = NSLock()
     private var events: [Event] = []

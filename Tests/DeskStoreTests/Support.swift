@@ -6,10 +6,13 @@ import Glibc
 #endif
 
 /// A temporary directory removed when the value goes away.
-final class TempDir {
+final class TempDir: Sendable {
     let path: String
+    /// In /dev/shm when there is one: these tests check the store's logic, not the disk, and
+    /// thousands of small files on a busy shared disk would make them slow.
     init() {
-        var template = Array((NSTemporaryDirectory() + "/deskstore-test-XXXXXX").utf8CString)
+        let base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NSTemporaryDirectory()
+        var template = Array((base + "/deskstore-test-XXXXXX").utf8CString)
         let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         path = String(cString: p!)
     }
@@ -91,6 +94,19 @@ func randomTransaction(_ view: StoreView, _ rng: inout SeededRandom, records: In
             events.append(updated(id, base: base, at: at, "n", .int(Int64(step))))
         }
         bumped[id] = base + 1
+    }
+    return events
+}
+
+/// A small transaction (mostly one event with short names), for tests that cut the log at every byte.
+func tinyTransaction(_ view: StoreView, _ rng: inout SeededRandom, step: Int) -> [Event] {
+    let id = inc(Int.random(in: 1...20, using: &rng))
+    let base = view.record(id)?.version ?? 0
+    var events = [Event(record: id, action: EventAction(base == 0 ? "c" : "u"), actor: "a", at: t0.addingTimeInterval(Double(step)),
+                        baseVersion: base, changes: [FieldChange("n", to: .int(Int64(step)))])]
+    if step % 10 == 0 {
+        events.append(Event(record: id, action: EventAction("u"), actor: "b", at: t0, baseVersion: base + 1,
+                            changes: [FieldChange("s", to: .text("x"))]))
     }
     return events
 }

@@ -165,7 +165,7 @@ import Testing
         let config = """
             [keys]
             filter = "q"
-            copy = "c"
+            copy = "b"
             """
         let session = try started(config: config)
         defer { session.close() }
@@ -175,9 +175,11 @@ import Testing
         let info = Spawn.run([Binary.path, "info"], environment: session.environment, outputFile: session.directory + "/info.out")
         #expect(info.status == 0)
         #expect(info.output.contains("\(path):2: keys.filter: 'q' is already bound to quit"))
-        // The rest of the map works: c copies.
-        session.sendKeys("c")
-        try session.waitFor("Copied")
+        // The rest of the map works: b copies (inside tmux, to its buffer).
+        session.sendKeys("b")
+        try session.waitFor("Copied to the tmux buffer: \(session.dataHome)/opsdesk")
+        let buffer = session.tmux(["show-buffer"]).output
+        #expect(buffer == session.dataHome + "/opsdesk")
     }
 }
 

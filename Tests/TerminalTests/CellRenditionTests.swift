@@ -58,4 +58,15 @@ import Testing
             }
         }
     }
+
+    @Test func withoutUTF8LinesAndSymbolsGetASCIILookAlikes() {
+        func ascii(_ text: String, _ width: UInt8 = 1) -> String {
+            CellRendition.pieces(for: Cell(text: text, width: width), asciiOnly: true, wcwidth: { _ in -1 })
+                .map { String(String.UnicodeScalarView($0.scalars)) }.joined()
+        }
+        #expect(["─", "│", "┌", "┼", "╚", "…", "→", "a", "␛"].map { ascii($0) } == ["-", "|", "+", "+", "+", ".", ">", "a", "^"])
+        #expect(ascii("漢", 2) == "??")
+        #expect(ascii("é") == "?")
+        #expect(ascii("e\u{301}") == "e")
+    }
 }

@@ -34,6 +34,27 @@ struct CursesScreenTmuxTests {
         #expect(tmux.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}") == "0 1 0 0")
     }
 
+    @Test func changedCellsOnlyStillLeaveNoHalfGlyphs() throws {
+        let tmux = try TmuxSession(width: 40, height: 12)
+        defer { tmux.close() }
+        try #require(tmux.waitFor { $0.contains("DRIVER 40x12") })
+        // Presses of `t` (the driver cycles four rows) and the row then expected: every pair of
+        // rows follows each other once, wide to narrow and back, at shifted columns.
+        let steps: [(Int, String)] = [
+            (1, "|a漢字漢b|"), (1, "|abcdefgh|"), (1, "|😀ab🎉cd|"), (1, "|漢字漢字|"),
+            (2, "|abcdefgh|"), (2, "|漢字漢字|"), (3, "|😀ab🎉cd|"), (2, "|a漢字漢b|"),
+            (2, "|😀ab🎉cd|"), (3, "|abcdefgh|"), (3, "|a漢字漢b|"), (3, "|漢字漢字|"),
+        ]
+        for (presses, expected) in steps {
+            tmux.send(Array(repeating: "t", count: presses))
+            let shown = tmux.waitFor { $0.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(6).first == Substring(expected) }
+            let row = tmux.capture()[6]
+            #expect(shown, "row 6 is \(row.debugDescription), expected \(expected.debugDescription)")
+        }
+        tmux.send(["q"])
+        try #require(tmux.waitForExit())
+    }
+
     @Test func resizeRedrawsWithoutGarbage() throws {
         let tmux = try TmuxSession(width: 100, height: 30)
         defer { tmux.close() }
@@ -99,6 +120,44 @@ struct CursesScreenTmuxTests {
         #expect(tmux.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
     }
 
+    @Test func aCrashRestoresTheTerminalAndItsMessageIsShownAfterwards() throws {
+        let tmux = try TmuxSession(width: 100, height: 30, stderrToFile: false)
+        defer { tmux.close() }
+        try #require(tmux.waitFor { $0.contains("DRIVER 100x30") })
+        tmux.send(["x"])
+        try #require(tmux.waitForExit())
+        #expect([132, 133].map { "rc=\($0)" }.contains(tmux.file("rc")), "SIGILL or SIGTRAP: \(tmux.file("rc"))")
+        #expect(tmux.file("before") == tmux.file("after"), "tty modes changed")
+        #expect(tmux.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
+        #expect(tmux.waitFor { $0.contains("Fatal error") && $0.contains("driver crash on purpose") })
+    }
+
+    @Test func anInterruptWhileSuspendedIsLeftToTheEditor() throws {
+        let tmux = try TmuxSession(width: 80, height: 24)
+        defer { tmux.close() }
+        try #require(tmux.waitFor { $0.contains("DRIVER 80x24") })
+        let pid = try #require(Int32(tmux.file("pid")))
+        tmux.send(["S"])
+        try #require(tmux.waitFor { $0.contains("SUSPENDED IN PROCESS") })
+        kill(pid, SIGINT)
+        kill(pid, SIGQUIT)
+        try #require(tmux.waitFor { $0.contains("DRIVER 80x24") })
+        #expect(kill(pid, 0) == 0, "the driver survived")
+        tmux.send(["q"])
+        try #require(tmux.waitForExit())
+        #expect(tmux.file("rc") == "rc=0")
+    }
+
+    @Test func aTerminalThatCannotAddressTheCursorIsRefusedCleanly() throws {
+        let tmux = try TmuxSession(width: 80, height: 24, term: "dumb")
+        defer { tmux.close() }
+        try #require(tmux.waitForExit())
+        #expect(tmux.file("rc") != "rc=0")
+        let report = tmux.file("stderr")   // the test runner reports the thrown error there
+        #expect(report.contains("dumb"), "\(report)")
+        #expect(tmux.file("before") == tmux.file("after"))
+    }
+
     @Test func suspendLeavesCursesAndComesBackRepainted() throws {
         let tmux = try TmuxSession(width: 80, height: 24)
         defer { tmux.close() }
@@ -114,6 +173,22 @@ struct CursesScreenTmuxTests {
     }
 }
 
+@Suite struct CursesScreenWithoutATerminal {
+    @Test(.enabled(if: isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0))
+    func startRefusesWithAClearError() {
+        let screen = CursesScreen()
+        #expect(throws: TerminalError.self) { try screen.start() }
+        #expect(!screen.isActive)
+        screen.stop()   // harmless when never started
+        #expect(screen.size == Size(width: 0, height: 0))
+        #expect(screen.readEvents().isEmpty)
+    }
+
+    @Test func notATerminalSaysWhatToDo() {
+        #expect(TerminalError.notATerminal(stream: "standard input").description.contains("standard input is not a tty"))
+    }
+}
+
 /// The program the tmux tests run: only enabled when the test binary is started by them.
 @Suite struct CursesScreenDriver {
     @Test(.enabled(if: getenv("OPSDESK_SCREEN_DRIVER") != nil))
@@ -122,6 +197,10 @@ struct CursesScreenTmuxTests {
         let screen = CursesScreen()
         try screen.start()
         writeFile(dir + "/pid", "\(getpid())")
+        // Row 6 cycles through texts whose wide glyphs sit at other columns each time, so a frame
+        // that only writes changed cells must still leave no half glyph behind.
+        let phases = ["|漢字漢字|", "|a漢字漢b|", "|abcdefgh|", "|😀ab🎉cd|"]
+        var phase = 0
         func render() {
             let size = screen.size
             var canvas = Canvas(size: size)
@@ -132,6 +211,7 @@ struct CursesScreenTmuxTests {
             canvas.draw("|😀🎉xx|", x: 0, y: 3)
             canvas.draw("|e\u{301}a\u{308}xxxx|", x: 0, y: 4)
             canvas.draw("|evil\u{1B}[2J\u{1B}]0;pwned\u{07}|", x: 0, y: 5)
+            canvas.draw(phases[phase % phases.count], x: 0, y: 6)
             canvas.draw("END", x: size.width - 3, y: size.height - 2)
             canvas.draw(String(repeating: "漢", count: 200), x: 0, y: size.height - 1)
             screen.present(canvas, cursor: nil)
@@ -144,6 +224,22 @@ struct CursesScreenTmuxTests {
                 if event == .key(.char("q")) {
                     screen.stop()
                     exit(0)
+                }
+                if event == .key(.char("t")) {
+                    phase += 1
+                    continue
+                }
+                if event == .key(.char("x")) {
+                    fatalError("driver crash on purpose")
+                }
+                if event == .key(.char("S")) {
+                    // In-process body: a Ctrl-C meant for the "editor" must not end us.
+                    screen.suspend {
+                        _ = "SUSPENDED IN PROCESS\n".withCString { write(STDOUT_FILENO, $0, strlen($0)) }
+                        var pause = timespec(tv_sec: 1, tv_nsec: 0), left = timespec()
+                        while nanosleep(&pause, &left) != 0 { pause = left }
+                    }
+                    continue
                 }
                 if event == .key(.char("s")) {
                     screen.suspend { _ = system("echo SUSPENDED; sleep 0.5") }
@@ -177,7 +273,9 @@ struct TmuxSession {
     let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
 
     /// `term`: set inside the pane (tmux's `-e TERM=` is overridden by its default-terminal).
-    init(width: Int, height: Int, term: String = "xterm-256color", environment extra: [String] = []) throws {
+    /// `stderrToFile`: false leaves the driver's stderr on the pane (the terminal).
+    init(width: Int, height: Int, term: String = "xterm-256color", environment extra: [String] = [],
+         stderrToFile: Bool = true) throws {
         var template = Array("/tmp/opsdesk-screen-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw TerminalError.cannotInitialize(term: "mkdtemp") }
         dir = String(cString: made)
@@ -189,7 +287,7 @@ struct TmuxSession {
         // stays (a dead pane reports no cursor state).
         let command = """
             ulimit -c 0; export TERM=\(term); stty -g > \(dir)/before; \
-            "\(binary)" --testing-library swift-testing --filter CursesScreenDriver 2>\(dir)/stderr; \
+            "\(binary)" --testing-library swift-testing --filter CursesScreenDriver \(stderrToFile ? "2>\(dir)/stderr" : ""); \
             echo "rc=$?" > \(dir)/rc; stty -g > \(dir)/after; exec sleep 60
             """
         let status = try Spawn.run([
@@ -280,3 +378,4 @@ extension String {
     }
 
 }
+

@@ -14,6 +14,19 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     // Panes.
     case editConfig = "config.edit", rescanStore = "store.rescan"
     case clearMessages = "messages.clear"
+    // The incident queue (Panes/Incidents/IncidentQueuePane.swift declares their keys).
+    case viewIncidents = "view.incidents"
+    case queueNext = "queue.next", queuePrevious = "queue.previous"
+    case sortNext = "sort.next", sortReverse = "sort.reverse"
+    case incidentDetail = "incident.detail", detailTab = "incident.detail-tab"
+    case detailScrollDown = "incident.detail-down", detailScrollUp = "incident.detail-up"
+    case incidentMark = "incident.mark", incidentUnmarkAll = "incident.unmark-all"
+    case incidentNew = "incident.new", incidentTake = "incident.take", incidentAssign = "incident.assign"
+    case incidentState = "incident.state", incidentImpact = "incident.impact-urgency"
+    case incidentNote = "incident.note", incidentReply = "incident.reply"
+    case incidentLinkProblem = "incident.link-problem", incidentMajor = "incident.major"
+    case incidentAddChild = "incident.add-child"
+    case incidentResolve = "incident.resolve", incidentReopen = "incident.reopen"
 }
 
 /// Where a binding works. A view's scope and the list scope sit on top of `global`: a key
@@ -25,6 +38,7 @@ public enum KeyScope: String, CaseIterable, Hashable, Sendable {
     case about
     case keys
     case messages
+    case incidents
 
     public var title: String {
         switch self {
@@ -33,6 +47,7 @@ public enum KeyScope: String, CaseIterable, Hashable, Sendable {
         case .about: "About view"
         case .keys: "Keys view"
         case .messages: "Messages view"
+        case .incidents: "Incident queue"
         }
     }
 }

@@ -28,6 +28,6 @@ public enum DeclaredBindings {
 
     /// All bindings: global first, then lists, then each view's.
     public static var all: [Binding] {
-        global + list + AboutPane.bindings + KeysPane.bindings + MessagesPane.bindings
+        global + list + AboutPane.bindings + KeysPane.bindings + MessagesPane.bindings + IncidentQueuePane.bindings
     }
 }

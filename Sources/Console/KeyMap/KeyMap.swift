@@ -123,6 +123,9 @@ public struct KeyMap: Sendable {
 
     public func binding(for action: Action) -> Binding? { bindings.first { $0.action == action } }
 
+    /// The actions of the list scope (a pane that owns its rows does them itself).
+    public static let listActions = Set(DeclaredBindings.list.map(\.action))
+
     /// The bindings of `scopes`, in declaration order of the scopes given.
     public func bindings(in scopes: [KeyScope]) -> [Binding] {
         scopes.flatMap { scope in bindings.filter { $0.scope == scope } }

@@ -39,11 +39,11 @@ public struct AppState: Sendable {
 
     public var pane: any Pane { panes[current] }
 
-    public var context: PaneContext { PaneContext(info: info, keyMap: keyMap, messages: messageLog) }
+    public var context: PaneContext { PaneContext(info: info, keyMap: keyMap, messages: messageLog, bodyHeight: bodyHeight, bodyWidth: size.width) }
 
     /// Key scopes in force, most specific first.
     public var scopes: [KeyScope] {
-        [pane.scope] + (pane.table != nil ? [.list] : []) + [.global]
+        [pane.scope] + (pane.table != nil || pane.ownsListKeys ? [.list] : []) + [.global]
     }
 
     public var viewNames: [String] { panes.map(\.name) }
@@ -90,6 +90,10 @@ public struct AppState: Sendable {
 
     private mutating func handleMouse(_ mouse: MouseEvent) -> [Effect] {
         guard help == nil, confirm == nil, !commandActive else { return [] }
+        if panes[current].ownsListKeys {
+            let ctx = context
+            return panes[current].mouse(mouse, body: Rect(x: 0, y: 1, width: size.width, height: bodyHeight), context: ctx)
+        }
         switch mouse.kind {
         case .wheelUp: panes[current].table?.move(by: -3)
         case .wheelDown: panes[current].table?.move(by: 3)
@@ -108,8 +112,13 @@ public struct AppState: Sendable {
 
     var bodyHeight: Int { max(0, size.height - 3) }
 
+    /// Lines the current pane's table is drawn in (as the pane lays it out).
+    var tableHeight: Int {
+        pane.tableRect(in: Rect(x: 0, y: 1, width: size.width, height: bodyHeight), context: context)?.height ?? bodyHeight
+    }
+
     private mutating func scrollToSelection() {
-        let height = bodyHeight
+        let height = tableHeight
         panes[current].table?.scrollToSelection(height: height)
     }
 
@@ -125,6 +134,8 @@ public struct AppState: Sendable {
         }
         if commandActive { return handleCommandKey(key) }
         if help != nil { return handleHelpKey(key) }
+        let ctx = context
+        if let taken = panes[current].capture(key, context: ctx) { return taken }
         if panes[current].table?.filtering == true, let handled = handleFilterKey(key) { return handled }
         guard let binding = keyMap.binding(for: key, in: scopes) else { return [] }
         return perform(binding.action, confirmed: false)
@@ -178,6 +189,15 @@ public struct AppState: Sendable {
             case .help: help = HelpOverlay(); return []
             case .quit: return [.quit(status: 0)]
             case let .theme(name): return [.loadTheme(name)]
+            case let .pane(name, argument):
+                // A pane's own command: run by the pane that declares it, which comes to the front.
+                guard let i = panes.firstIndex(where: { $0.scope == CommandSpec.scope(of: name) }) else {
+                    return [.error(":\(name) needs a view that is not open")]
+                }
+                current = i
+                help = nil
+                let ctx = context
+                return panes[i].run(command: name, argument: argument, context: ctx)
             }
         }
     }
@@ -206,7 +226,11 @@ public struct AppState: Sendable {
             confirm = ConfirmDialog(title: "Are you sure?", question: binding.description + "?", action: action)
             return []
         }
-        let page = max(1, (panes[current].table?.pageSize(height: bodyHeight) ?? 1) - 1)
+        if panes[current].ownsListKeys, panes[current].table == nil, KeyMap.listActions.contains(action) {
+            let ctx = context
+            return panes[current].perform(action, context: ctx)
+        }
+        let page = max(1, (panes[current].table?.pageSize(height: tableHeight) ?? 1) - 1)
         switch action {
         case .quit: return [.quit(status: 0)]
         case .interrupt: return [.quit(status: 130)]
@@ -218,6 +242,7 @@ public struct AppState: Sendable {
         case .viewAbout: return [.showView("about")]
         case .viewKeys: return [.showView("keys")]
         case .viewMessages: return [.showView("messages")]
+        case .viewIncidents: return [.showView("incidents")]
         case .cursorUp: panes[current].table?.move(by: -1)
         case .cursorDown: panes[current].table?.move(by: 1)
         case .cursorTop: panes[current].table?.moveToTop()
@@ -234,6 +259,12 @@ public struct AppState: Sendable {
         }
         scrollToSelection()
         return []
+    }
+
+    /// Hands text back from `$EDITOR` to the current pane.
+    mutating func deliverEdited(_ text: String?) -> [Effect] {
+        let ctx = context
+        return apply(panes[current].edited(text, context: ctx))
     }
 
     /// Handles the effects the state can, and returns the ones for the shell.

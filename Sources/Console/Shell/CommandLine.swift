@@ -3,6 +3,23 @@ import Terminal
 /// What a command's argument names, for completion.
 public enum CommandArgument: Hashable, Sendable {
     case view, theme
+    /// A saved incident queue's name; free text that may be left out; a record ID; a queue
+    /// column (may be left out).
+    case queue, optionalText, record, column
+
+    /// The command also runs without it.
+    var isOptional: Bool { self == .optionalText || self == .column }
+
+    var placeholder: String {
+        switch self {
+        case .view: "VIEW"
+        case .theme: "THEME"
+        case .queue: "QUEUE"
+        case .optionalText: "[TEXT]"
+        case .record: "ID"
+        case .column: "[COLUMN]"
+        }
+    }
 }
 
 /// A `:` command, declared once: it feeds parsing, completion and the help overlay.
@@ -11,13 +28,20 @@ public struct CommandSpec: Hashable, Sendable {
     public var aliases: [String]
     public var argument: CommandArgument?
     public var summary: String
+    /// The pane that runs it (nil: the shell).
+    public var scope: KeyScope? = nil
 
     public var usage: String {
-        ":" + name + (argument.map { " " + ($0 == .view ? "VIEW" : "THEME") } ?? "")
+        ":" + name + (argument.map { " " + $0.placeholder } ?? "")
     }
 
     /// The console's commands.
-    public static let all: [CommandSpec] = [
+    public static let all: [CommandSpec] = shell + IncidentQueuePane.commands
+
+    /// The pane whose command `name` is (nil for the shell's own).
+    static func scope(of name: String) -> KeyScope? { CommandLineState.spec(named: name)?.scope }
+
+    static let shell: [CommandSpec] = [
         CommandSpec(name: "view", aliases: [], argument: .view, summary: "Switch to a view by name"),
         CommandSpec(name: "help", aliases: [], argument: nil, summary: "Show all keys"),
         CommandSpec(name: "theme", aliases: [], argument: .theme, summary: "Switch to a theme by name or path"),
@@ -28,6 +52,8 @@ public struct CommandSpec: Hashable, Sendable {
 /// A command line the user finished, checked against the declared commands.
 public enum ParsedCommand: Hashable, Sendable {
     case view(String), help, quit, theme(String)
+    /// A pane's own command (`:queue mine`), run by the pane that declares it.
+    case pane(String, argument: String)
 }
 
 /// The `:` line: editing, Tab completion of commands and arguments, and history.
@@ -69,7 +95,13 @@ public struct CommandLineState: Hashable, Sendable {
         if words.count <= 1 {
             options = CommandSpec.all.map(\.name)
         } else if words.count == 2, let spec = Self.spec(named: words[0]), let argument = spec.argument {
-            options = argument == .view ? vocabulary.views : vocabulary.themes
+            switch argument {
+            case .view: options = vocabulary.views
+            case .theme: options = vocabulary.themes
+            case .queue: options = SavedQueue.allCases.map(\.commandName)
+            case .column: options = QueueColumn.allCases.map(\.rawValue)
+            case .optionalText, .record: options = []
+            }
         } else {
             options = []
         }
@@ -148,13 +180,14 @@ public struct CommandLineState: Hashable, Sendable {
         guard let first = words.first else { return .failure(.empty) }
         guard let spec = spec(named: first) else { return .failure(.unknown(first)) }
         let rest = words.dropFirst().joined(separator: " ")
-        if spec.argument != nil, rest.isEmpty { return .failure(.missingArgument(spec)) }
+        if let argument = spec.argument, !argument.isOptional, rest.isEmpty { return .failure(.missingArgument(spec)) }
         if spec.argument == nil, !rest.isEmpty { return .failure(.unexpectedArgument(spec)) }
         switch spec.name {
         case "view": return .success(.view(rest))
         case "theme": return .success(.theme(rest))
         case "help": return .success(.help)
-        default: return .success(.quit)
+        case "quit": return .success(.quit)
+        default: return .success(.pane(spec.name, argument: rest))
         }
     }
 }

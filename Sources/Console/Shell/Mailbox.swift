@@ -10,6 +10,8 @@ public enum ShellMessage: Sendable {
     case store(StoreOverview)
     /// Any other change to the state, run on the UI thread.
     case update(@Sendable (inout AppState) -> Void)
+    /// A change to the state that also asks the shell for effects (a bell, a notice).
+    case act(@Sendable (inout AppState) -> [Effect])
 }
 
 /// The wake-up descriptor of the loop: any thread may `post`; the UI thread's `poll` wakes on

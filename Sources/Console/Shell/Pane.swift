@@ -16,6 +16,10 @@ public struct PaneContext: Sendable {
     public var info: SessionInfo
     public var keyMap: KeyMap
     public var messages: [LoggedMessage]
+    /// Lines the pane's area has (for page keys and scrolling of panes that own their rows).
+    public var bodyHeight: Int = 21
+    /// Columns the pane's area has.
+    public var bodyWidth: Int = 80
 }
 
 /// What an action asks for beyond the pane's own state. The app state handles the first
@@ -32,13 +36,26 @@ public enum Effect: Hashable, Sendable {
     case rescanStore
     case loadTheme(String)
     case redraw
+    /// The terminal bell (the incident queue rings it on a new P1 in my groups).
+    case bell
+    /// Long text in `$VISUAL`/`$EDITOR`; the result goes back to the current pane's `edited`.
+    case editText(String)
 }
 
 /// A view of the console: state, a pure `render`, and key bindings declared once.
 ///
-/// To add one: give it a `KeyScope` case and `Action` cases for its keys, declare its
-/// `bindings`, add them to `DeclaredBindings.all`, add a `view.NAME` action and binding if it
-/// gets a digit, and list the pane in `AppState.init`.
+/// To add one (e.g. the incident queue):
+/// 1. a `KeyScope` case for it, and `Action` cases for its keys (the raw value is the name
+///    users remap in config.toml);
+/// 2. `static let bindings: [Binding]` on the pane, added to `DeclaredBindings.all` — the key
+///    map, footer, `?` help, Keys view and README table then follow (run the README test with
+///    OPSDESK_UPDATE_README=1);
+/// 3. a `view.NAME` action with a digit/F-key binding, mapped to `.showView("NAME")` in
+///    `AppState.perform`; `:view NAME` and its completion work from `name` alone;
+/// 4. list the pane in `AppState.init(panes:)`;
+/// 5. data from the store arrives as values: the store side posts to `Shell.mailbox`
+///    (`.update { state in … }` or `.store(overview)`) from any thread, which wakes the loop;
+///    the pane rebuilds its rows in `sync`. Long work never runs in `perform` or `render`.
 public protocol Pane: Sendable {
     /// The name `:view NAME` takes.
     var name: String { get }
@@ -58,6 +75,30 @@ public protocol Pane: Sendable {
     func render(into canvas: inout Canvas, rect: Rect, theme: Theme, context: PaneContext) -> (x: Int, y: Int)?
     /// Where the pane draws its table within `body` (for mouse clicks); render uses the same.
     func tableRect(in body: Rect, context: PaneContext) -> Rect?
+
+    // Hooks for a pane that keeps its own rows and modal input (the incident queue).
+    /// True when the pane does the list keys (`j`/`k`, `/`, `y`…) itself instead of a `TableState`.
+    var ownsListKeys: Bool { get }
+    /// Offered every key first; the pane takes it (returns effects) while it is modal — a form,
+    /// a picker, its own filter line — or returns nil to let the key map have it.
+    mutating func capture(_ key: Key, context: PaneContext) -> [Effect]?
+    /// Footer hints that replace the key map's while the pane is modal.
+    var modalHints: [(key: String, label: String)]? { get }
+    /// Runs one of the pane's own `:` commands (declared in `CommandSpec.all`).
+    mutating func run(command: String, argument: String, context: PaneContext) -> [Effect]
+    /// The text back from `$EDITOR` after an `.editText` effect (nil: the editor failed).
+    mutating func edited(_ text: String?, context: PaneContext) -> [Effect]
+    /// A click or wheel on a pane that owns its list (`body` is the pane's area).
+    mutating func mouse(_ event: MouseEvent, body: Rect, context: PaneContext) -> [Effect]
+}
+
+extension Pane {
+    public var ownsListKeys: Bool { false }
+    public mutating func capture(_ key: Key, context: PaneContext) -> [Effect]? { nil }
+    public var modalHints: [(key: String, label: String)]? { nil }
+    public mutating func run(command: String, argument: String, context: PaneContext) -> [Effect] { [] }
+    public mutating func edited(_ text: String?, context: PaneContext) -> [Effect] { [] }
+    public mutating func mouse(_ event: MouseEvent, body: Rect, context: PaneContext) -> [Effect] { [] }
 }
 
 extension Pane {

@@ -89,6 +89,8 @@ public enum Render {
             hints = [("Enter", "run"), ("Tab", "complete"), ("Up", "history"), ("Esc", "cancel")]
         } else if state.help != nil {
             hints = [("type", "filter"), ("Up/Down", "scroll"), ("Esc", "close")]
+        } else if let modal = state.pane.modalHints {
+            hints = modal
         } else if state.pane.table?.filtering == true {
             hints = [("Enter", "keep filter"), ("Esc", "clear filter"), ("Up/Down", "move")]
         } else {
@@ -113,7 +115,7 @@ public enum Render {
 
     /// `1-3 views` when the view keys are the digits.
     static func viewHint(_ state: AppState) -> [(key: String, label: String)] {
-        let keys = [Action.viewAbout, .viewKeys, .viewMessages].compactMap { state.keyMap.binding(for: $0)?.keys.first }
+        let keys = [Action.viewAbout, .viewKeys, .viewMessages, .viewIncidents].compactMap { state.keyMap.binding(for: $0)?.keys.first }
         let names = keys.map(KeyName.display)
         guard let first = names.first, let last = names.last else { return [] }
         return [(first + "-" + last, "views")]

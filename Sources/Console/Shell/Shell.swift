@@ -97,7 +97,7 @@ public final class Shell {
         }
         if screen.size != state.size { effects += state.handle(.resize(screen.size)) }
         if n > 0, fds[1].revents != 0 {
-            for message in mailbox.drain() { receive(message) }
+            for message in mailbox.drain() { effects += receive(message) }
         }
         state.clock = services.clock()
         for effect in effects {
@@ -108,13 +108,16 @@ public final class Shell {
         return nil
     }
 
-    func receive(_ message: ShellMessage) {
+    @discardableResult
+    func receive(_ message: ShellMessage) -> [Effect] {
         switch message {
         case let .notice(text): state.say(text, kind: .notice)
         case let .error(text): state.say(text, kind: .error)
         case let .store(overview): state.info.store = overview
         case let .update(change): change(&state)
+        case let .act(change): return change(&state)
         }
+        return []
     }
 
     func draw() {
@@ -127,9 +130,12 @@ public final class Shell {
         switch effect {
         case let .quit(status): return status
         case .redraw: screen.forceFullRedraw()
+        case .bell: screen.bell()
         case let .copy(text):
             switch services.copy(text) {
-            case let .success(how): state.say("Copied “\(text)” (\(how))", kind: .notice)
+            case let .success(how):
+                // `how` is e.g. "copied to the tmux buffer".
+                state.say(how.prefix(1).uppercased() + how.dropFirst() + ": " + text, kind: .notice)
             case let .failure(error): state.say("Could not copy: \(error)", kind: .error)
             }
         case .rescanStore:
@@ -147,6 +153,15 @@ public final class Shell {
             }
         case .editConfig:
             editConfig()
+        case let .editText(text):
+            let result = ExternalEditor(environment: services.environment).edit(text, suffix: ".txt") { run in
+                screen.suspend { run() }
+            }
+            screen.forceFullRedraw()
+            if case let .failure(failure) = result { state.say(failure.description, kind: .error) }
+            for effect in state.deliverEdited(try? result.get()) {
+                if let status = carryOut(effect) { return status }
+            }
         default:
             _ = state.apply([effect])
         }

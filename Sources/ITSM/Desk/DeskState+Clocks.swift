@@ -13,10 +13,10 @@ extension DeskState {
         }
     }
 
-    /// A calendar or SLA definition changed: every incident not yet closed or cancelled gets
-    /// its clocks recomputed. Closed incidents keep the result they closed with.
-    mutating func recomputeLiveClocks() {
-        let live = incidents.filter { $0.value.state != .closed && $0.value.state != .cancelled }
+    /// A calendar or SLA definition changed: the incidents it touches that are not yet closed
+    /// or cancelled get their clocks recomputed. Closed incidents keep the result they closed with.
+    mutating func recomputeLiveClocks(where touched: (Incident) -> Bool) {
+        let live = incidents.filter { $0.value.state != .closed && $0.value.state != .cancelled && touched($0.value) }
         for (id, incident) in live {
             let recomputed = clocks(for: incident)
             incidents[id]?.slaClocks = recomputed

@@ -47,9 +47,14 @@ public struct DeskState: Hashable, Sendable {
             // and grow in place instead of being copied on every event.
             var incident = incidents.removeValue(forKey: id) ?? Incident(id: id, openedAt: event.at)
             let oldParent = incident.parent
+            let slaInputs = (incident.slaMarks.count, incident.slaMarks.last, incident.priority, incident.service)
             incident.apply(event)
             if oldParent != incident.parent { reindexParent(of: id, from: oldParent, to: incident.parent) }
-            incident.slaClocks = clocks(for: incident)
+            // Notes, titles and the like leave the clocks as they were; only a change of status,
+            // priority or service (or the first event) replays them.
+            if slaInputs != (incident.slaMarks.count, incident.slaMarks.last, incident.priority, incident.service) {
+                incident.slaClocks = clocks(for: incident)
+            }
             incidents[id] = incident
         case .problem:
             var problem = problems[id] ?? Problem(id: id, openedAt: event.at)
@@ -61,9 +66,21 @@ public struct DeskState: Hashable, Sendable {
             knownErrors[id] = knownError
         case .agent, .group, .service, .settings:
             directory.apply(event)
-        case .calendar, .sla:
+        case .sla:
+            let old = directory.slaDefinitions[id.key]
             directory.apply(event)
-            recomputeLiveClocks()
+            let new = directory.slaDefinitions[id.key]
+            recomputeLiveClocks { inc in
+                old?.applies(service: inc.service, priority: inc.priority) == true
+                    || new?.applies(service: inc.service, priority: inc.priority) == true
+            }
+        case .calendar:
+            directory.apply(event)
+            let directory = self.directory
+            recomputeLiveClocks { inc in
+                inc.slaClocks.contains { $0.calendar == id.key }
+                    || directory.slaDefinitions(service: inc.service, priority: inc.priority).contains { $0.calendar == id.key }
+            }
         default:
             break
         }

@@ -6,7 +6,7 @@ extension Incident {
     mutating func apply(_ event: Event) {
         let before = (state, holdReason, respondedAt != nil)
         for change in event.changes {
-            guard let field = IncidentField(rawValue: change.field) else { continue }
+            guard let field = IncidentField.named[change.field] else { continue }
             apply(field, change.to, event: event)
         }
         if slaMarks.isEmpty || before != (state, holdReason, respondedAt != nil) {

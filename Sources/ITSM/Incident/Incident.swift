@@ -72,4 +72,8 @@ public enum IncidentField: String, CaseIterable, Sendable {
     case majorIncident, majorIncidentReason, parent, problem
     /// Appended text: each note event carries the new note as `to`.
     case workNote, customerReply
+
+    /// Name → field by hashing: the fold reads a field name per change of every event, and
+    /// `init(rawValue:)` compares the name against each case in turn.
+    static let named: [String: IncidentField] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 }

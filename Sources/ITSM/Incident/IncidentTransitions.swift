@@ -41,12 +41,16 @@ extension Decider {
             guard let holdReason else { throw Refusal.invalid(field: IncidentField.holdReason.rawValue, reason: "On Hold needs a reason") }
             changes.set(.holdReason, .text(holdReason.rawValue))
         case .inProgress:
-            guard inc.assignee != nil else { throw refuse("it has no assignee; take or assign it first") }
+            let reopening = inc.state == .resolved || inc.state == .closed
             if inc.state == .closed {
                 try directory.require(.manager, of: user, toDo: "reopening a closed incident")
             }
-            if inc.state == .resolved || inc.state == .closed {
+            if reopening {
                 changes.append(.workNote, .text("Reopened: " + (try required(notes, "reason"))))
+                // Only open incidents can be assigned, so whoever reopens an unassigned one takes it.
+                if inc.assignee == nil { changes.set(.assignee, .text(user)) }
+            } else if inc.assignee == nil {
+                throw refuse("it has no assignee; take or assign it first")
             }
             if inc.respondedAt == nil { changes.set(.respondedAt, .time(now)) }
         case .resolved:

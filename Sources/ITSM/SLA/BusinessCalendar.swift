@@ -73,10 +73,13 @@ public struct Holiday: Hashable, Sendable, CustomStringConvertible {
 /// 24×7 is a calendar too. Calendars are data: an admin defines them with events.
 public struct BusinessCalendar: Hashable, Sendable {
     public var name: String
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone { didSet { memo = CalendarMemo() } }
     /// Working ranges per weekday; a weekday that is absent is not worked.
-    public var hours: [Weekday: [TimeRange]]
-    public var holidays: [Holiday]
+    public var hours: [Weekday: [TimeRange]] { didSet { memo = CalendarMemo() } }
+    public var holidays: [Holiday] { didSet { memo = CalendarMemo() } }
+    /// Working intervals already worked out, per local day; shared by copies of this value
+    /// and replaced whenever the calendar changes.
+    var memo = CalendarMemo()
 
     public init(name: String, timeZone: TimeZone, hours: [Weekday: [TimeRange]], holidays: [Holiday] = []) {
         self.name = name
@@ -100,7 +103,18 @@ public struct BusinessCalendar: Hashable, Sendable {
 
     /// All day every day with no holidays: business time is wall time, no day stepping needed.
     var isAlwaysOpen: Bool {
-        holidays.isEmpty && Weekday.allCases.allSatisfy { hours[$0] == [TimeRange(0, 24)!] }
+        memo.alwaysOpen { holidays.isEmpty && Weekday.allCases.allSatisfy { hours[$0] == [TimeRange(0, 24)!] } }
+    }
+
+    public static func == (a: BusinessCalendar, b: BusinessCalendar) -> Bool {
+        a.name == b.name && a.timeZone == b.timeZone && a.hours == b.hours && a.holidays == b.holidays
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(timeZone)
+        hasher.combine(hours)
+        hasher.combine(holidays)
     }
 
     /// The form kept in events: `mon 08:00-12:00`, one entry per range.
@@ -118,6 +132,37 @@ public struct BusinessCalendar: Hashable, Sendable {
             hours[day, default: []].append(range)
         }
         return hours.mapValues { $0.sorted() }
+    }
+}
+
+/// Memoised business-time facts of one calendar value. Clocks of thousands of incidents
+/// fall on the same days; working out a day's intervals through the time zone once instead
+/// of per clock is what keeps an SLA change on a large desk quick. Guarded by a lock because
+/// the value is `Sendable` and copies may be read from several threads.
+final class CalendarMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var days: [Int: [(Double, Double)]] = [:]
+    private var open: Bool?
+
+    func intervals(onDay day: Int, compute: () -> [(Double, Double)]) -> [(Double, Double)] {
+        lock.lock()
+        if let known = days[day] { lock.unlock(); return known }
+        lock.unlock()
+        let value = compute()
+        lock.lock()
+        if days.count >= 50_000 { days.removeAll(keepingCapacity: true) }  // a bound, not a policy
+        days[day] = value
+        lock.unlock()
+        return value
+    }
+
+    func alwaysOpen(compute: () -> Bool) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let open { return open }
+        let value = compute()
+        open = value
+        return value
     }
 }
 

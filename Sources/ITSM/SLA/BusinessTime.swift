@@ -70,11 +70,15 @@ extension BusinessCalendar {
         return Int((local / 86_400).rounded(.down))
     }
 
-    /// Absolute working intervals (seconds since 1970) of one local day; none on holidays.
+    /// Absolute working intervals (seconds since 1970) of one local day, in order; none on holidays.
     func workingIntervals(onDay day: Int) -> [(Double, Double)] {
+        memo.intervals(onDay: day) { computeWorkingIntervals(onDay: day) }
+    }
+
+    private func computeWorkingIntervals(onDay day: Int) -> [(Double, Double)] {
         guard let ranges = hours[Weekday(dayNumber: day)], !ranges.isEmpty,
               !holidays.contains(where: { $0.contains(dayNumber: day) }) else { return [] }
-        return ranges.compactMap { r in
+        return ranges.sorted().compactMap { r in
             let s = utc(localDay: day, minute: r.startMinute)
             let e = utc(localDay: day, minute: r.endMinute)
             return e > s ? (s, e) : nil

@@ -78,7 +78,7 @@ extension SLAClock {
         return SLAClock(definition: definition.name, target: target, targetSeconds: targetSeconds,
                         calendar: calendar.name, startedAt: first.at, pauses: pauses, pausedSince: pausedSince,
                         stoppedAt: stoppedSince, elapsedAtMark: elapsed, markAt: last.at, stageAtMark: stage,
-                        due: due, breachedAt: phase == .running ? due : crossed,
+                        due: due, breachedAt: crossed,
                         warningPercents: definition.warningPercents)
     }
 }

@@ -70,7 +70,8 @@ public struct SLAClock: Hashable, Sendable {
     /// While running: the wall-clock moment the target is reached. `nil` when paused, stopped,
     /// or when the calendar never works.
     public var due: Date?
-    /// When the target was passed, if it was; for a running clock this equals `due`.
+    /// When the target was passed, if it had been by `markAt`. A running clock that passes
+    /// it later shows that through `due` and `stage(at:)`.
     public var breachedAt: Date?
     public var warningPercents: [Int]
 

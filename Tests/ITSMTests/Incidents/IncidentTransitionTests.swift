@@ -98,6 +98,14 @@ import Testing
         #expect(inc.workNotes.last?.text == "Reopened: caller says it is back")
     }
 
+    @Test func whoeverReopensAnUnassignedIncidentTakesIt() throws {
+        var desk = try TestDesk.staffed()
+        let id = try desk.open()
+        try desk.run(.moveIncident(id, to: .resolved, resolution: .userError, notes: "password reset"))
+        try desk.run(.moveIncident(id, to: .inProgress, notes: "still locked out"), as: "bob")
+        #expect(desk.incident(id).assignee == "bob" && desk.incident(id).state == .inProgress)
+    }
+
     @Test func onlyManagersReopenClosedIncidents() throws {
         var (desk, id) = try Self.desk(with: .closed)
         let r = desk.refused(.moveIncident(id, to: .inProgress, notes: "again"), as: "alice")

@@ -200,3 +200,34 @@ import Testing
         #expect(desk.state.incidentsBreaching(within: 0, at: mon(16, day: 2)).isEmpty)
     }
 }
+
+@Suite struct SLARecomputeScopeTests {
+    @Test func aNewCalendarVersionMovesTheDueTimeOfIncidentsOnIt() throws {
+        var desk = try SLADesk.make()
+        let id = try desk.openP3(at: SLADesk.mon(9))
+        var longer = SLADesk.office
+        longer.hours = Dictionary(uniqueKeysWithValues: (Weekday.monday...Weekday.friday).map { ($0, [TimeRange(9, 19)!]) })
+        try desk.run(.defineCalendar(longer), as: "root", at: SLADesk.mon(10))
+        #expect(desk.clock(id, .resolution)?.due == SLADesk.mon(15, day: 2), "10 h days: Monday 9–19, Tuesday 9–15")
+    }
+
+    @Test func aDefinitionForOtherIncidentsLeavesTheseAlone() throws {
+        var desk = try SLADesk.make()
+        let id = try desk.openP3(at: SLADesk.mon(9))
+        let before = desk.incident(id).slaClocks
+        try desk.run(.defineSLA(SLADefinition(name: "Mail P3", services: ["Mail"], priorities: [.p3],
+                                              resolutionTarget: hour, calendar: "Office")), as: "root", at: SLADesk.mon(10))
+        #expect(desk.incident(id).slaClocks == before)
+        let mail = try desk.open(impact: .department, urgency: .medium, service: "Mail", at: SLADesk.mon(10))
+        #expect(desk.incident(mail).slaClocks.map(\.definition) == ["Mail P3"])
+    }
+
+    @Test func aDefinitionThatStopsApplyingTakesItsClocksAway() throws {
+        var desk = try SLADesk.make()
+        let id = try desk.openP3(at: SLADesk.mon(9))
+        var moved = SLADesk.p3
+        moved.services = ["Mail"]
+        try desk.run(.defineSLA(moved), as: "root", at: SLADesk.mon(10))
+        #expect(desk.incident(id).slaClocks.isEmpty)
+    }
+}
