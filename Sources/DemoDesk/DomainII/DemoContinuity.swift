@@ -52,6 +52,8 @@ enum DemoContinuity {
         (["Web Shop"], 20, "Fail the web shop over to the DR site during the Sunday window", .failed,
          ["shop-db-01's replica at DR was six hours behind: replication had silently stopped",
           "The shop's DNS TTL of 24 hours kept customers on the HQ address"]),
+        (["CRM"], 40, "Run CRM on crm-app-02 alone with crm-db-01 restored to db-cluster-b's standby", .passed, []),
+        (["File Shares"], 25, "Restore the Finance share from nas-02 snapshots", .passed, []),
         (["Telephony"], 12, "Route the hotline through sbc-01's standby trunk", .passed, []),
         (["Backup"], 8, "Restore 50 random files and one VM from tape", .passed, []),
     ]
