@@ -359,7 +359,12 @@ public final class Desk: @unchecked Sendable {
             }
         }
         lock.withLock {
-            table.upsert(rows)
+            // Two threads may patch at once (the follower and a reader) from views of different
+            // ages: a row never goes back to an older version.
+            table.upsert(rows.filter { r in
+                guard let i = table.index(of: RecordID(.incident, Int(r.number))) else { return true }
+                return table.packed(i).version <= r.version
+            })
             var fixes: [PackedRow] = []
             for p in parents {
                 guard let i = table.index(of: p) else { continue }

@@ -261,17 +261,20 @@ public struct IncidentTable: Sendable {
         // Title/ID hits in the base image.
         var hit = [UInt64](repeating: 0, count: (image.count + 63) / 64)
         if rows.count > image.count / 16 {
+            // One pass of memmem over the lowercased buffer, split into row-aligned parts that
+            // run on all cores (each part sets bits of its own 64-row words only).
             let buffer = image.searchBytes
-            needleBytes.withUnsafeBytes { nb in
-                guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-                var offset = 0
-                while offset < buffer.count {
-                    guard let p = c_memmem(base + offset, buffer.count - offset, nb.baseAddress!, nb.count) else { break }
-                    let at = UnsafeRawPointer(p) - base
-                    let row = image.row(atSearchOffset: at)
-                    guard row < image.count else { break }
-                    hit[row >> 6] |= 1 << UInt64(row & 63)
-                    offset = Int(image.u32(.searchEnd, row))
+            let ends = image.column32(.searchEnd)
+            let n = image.count
+            let parts = n < 65_536 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
+            let rowsPerPart = ((n + parts - 1) / parts + 63) & ~63
+            hit.withUnsafeMutableBufferPointer { bits in
+                let bitsBase = bits.baseAddress!
+                needleBytes.withUnsafeBytes { nb in
+                    guard let base = buffer.baseAddress, buffer.count > 0, let needlePointer = nb.baseAddress else { return }
+                    let context = TitleScan(base: base, limit: buffer.count, needle: needlePointer, needleCount: nb.count,
+                                            ends: ends, bits: bitsBase, rows: n, rowsPerPart: rowsPerPart)
+                    if parts == 1 { context.scan(part: 0) } else { DispatchQueue.concurrentPerform(iterations: parts) { context.scan(part: $0) } }
                 }
             }
         } else {
@@ -316,10 +319,33 @@ public struct IncidentTable: Sendable {
         guard rows.count > 1 else { return rows }
         let ranks = stringRanks()
         var keys = [UInt64](repeating: 0, count: rows.count)
-        for (k, r) in rows.enumerated() {
-            let (p, s) = key(Int(r), sort.column, ranks: ranks)
-            let primary = sort.ascending ? p : ~p
-            keys[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+        if sort.column == .sla {
+            // The default order, at a million rows: straight from the columns.
+            let stage = image.column8(.resStage), due = image.column32(.resDue), priority = image.column8(.priority)
+            let running = Code.stage(.inProgress), paused = Code.stage(.paused), breached = Code.stage(.breached)
+            let base = image.count
+            keys.withUnsafeMutableBufferPointer { out in
+                for (k, r) in rows.enumerated() {
+                    let i = Int(r)
+                    let p: UInt32, s: UInt8
+                    if i < base && !isReplaced(i) {
+                        let st = stage[i]
+                        p = st == running ? (due[i] == 0 ? UInt32.max - 2 : min(due[i], UInt32.max - 3))
+                            : st == paused ? UInt32.max - 2 : st == breached ? UInt32.max - 1 : UInt32.max
+                        s = priority[i]
+                    } else {
+                        (p, s) = key(i, .sla, ranks: ranks)
+                    }
+                    let primary = sort.ascending ? p : ~p
+                    out[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+                }
+            }
+        } else {
+            for (k, r) in rows.enumerated() {
+                let (p, s) = key(Int(r), sort.column, ranks: ranks)
+                let primary = sort.ascending ? p : ~p
+                keys[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+            }
         }
         if let limit, limit < rows.count / 8, rows.count <= 0xFF_FFFF {
             return RadixSort.smallest(keys, limit).map { rows[Int($0 & 0xFF_FFFF)] }
@@ -481,3 +507,32 @@ enum RadixSort {
 @_silgen_name("memmem")
 func c_memmem(_ haystack: UnsafeRawPointer, _ haystackLength: Int,
               _ needle: UnsafeRawPointer, _ needleLength: Int) -> UnsafeMutableRawPointer?
+
+/// One memmem pass over a row-aligned part of the search buffer. The pointers stay valid for
+/// the call that makes it; parts touch disjoint 64-row words of `bits`.
+struct TitleScan: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let limit: Int
+    let needle: UnsafeRawPointer
+    let needleCount: Int
+    let ends: UnsafeBufferPointer<UInt32>
+    let bits: UnsafeMutablePointer<UInt64>
+    let rows: Int
+    let rowsPerPart: Int
+
+    func scan(part: Int) {
+        let firstRow = part * rowsPerPart, endRow = min(rows, firstRow + rowsPerPart)
+        guard firstRow < endRow else { return }
+        var offset = firstRow == 0 ? 0 : Int(ends[firstRow - 1])
+        let stop = min(Int(ends[endRow - 1]), limit)
+        var row = firstRow
+        while offset < stop {
+            guard let p = c_memmem(base + offset, stop - offset, needle, needleCount) else { break }
+            let at = UnsafeRawPointer(p) - base
+            while row < endRow && Int(ends[row]) <= at { row += 1 }
+            guard row < endRow else { break }
+            bits[row >> 6] |= 1 << UInt64(row & 63)
+            offset = Int(ends[row])
+        }
+    }
+}

@@ -264,3 +264,26 @@ final class Mailbox: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct TitleScanTests {
+    @Test func parallelScanOverManyRowsFindsExactlyTheMatches() throws {
+        let blank = IncidentRow(number: 0, version: 1, title: "", priority: .p4, impact: .individual, urgency: .low,
+                                state: .new, holdReason: nil, assignee: nil, group: nil, service: nil, ci: nil,
+                                openedAt: t0, updatedAt: t0, resolvedAt: nil, majorIncident: .none, parent: nil,
+                                childCount: 0, problem: nil, resolution: nil, response: nil)
+        var rows: [PackedRow] = []
+        for n in 1...70_000 {
+            var r = blank
+            r.number = n
+            r.title = n % 7 == 0 ? "Printer \(n) jams" : (n % 1000 == 0 ? "PRINTER" : "Mailbox \(n) full")
+            rows.append(PackedRow(r))
+        }
+        let table = IncidentTable(image: try RowImage(bytes: RowImage.build(rows, anchorSequence: 1, logSalt: 1)))
+        let all = table.rows(in: .all, now: t0)
+        let found = table.filter(all, text: "printer").map { table[Int($0)].number }
+        let expected = (1...70_000).filter { $0 % 7 == 0 || $0 % 1000 == 0 }
+        #expect(found == expected)
+        #expect(table.filter(all, text: "inc-69999 ").map { table[Int($0)].number } == [69_999])
+        #expect(table.filter(all, text: "nothing like it").isEmpty)
+    }
+}
