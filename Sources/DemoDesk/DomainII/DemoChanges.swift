@@ -111,7 +111,9 @@ enum DemoChanges {
     static func commands(services: [DemoCatalogue.ServiceSpec], cast: DemoCast, now: Date,
                          random rng: inout DemoRandom) -> [DemoCommand] {
         var specs = planted(services: services, cast: cast, now: now)
-        specs += background(services: services, cast: cast, now: now, &rng)
+        // The rest of the calendar keeps off the planted CIs, so the planted conflicts stay the story.
+        let avoid = Set(specs.flatMap(\.draft.affectedCIs))
+        specs += background(services: services, cast: cast, now: now, avoiding: avoid, &rng)
         specs.sort { $0.created < $1.created }
         var all: [(at: Date, order: Int, command: DemoCommand)] = []
         for (i, spec) in specs.enumerated() {
@@ -328,8 +330,8 @@ enum DemoChanges {
         "Users in two departments noticed a short outage not in the communication: announce wider next time.",
     ]
 
-    static func background(services: [DemoCatalogue.ServiceSpec], cast: DemoCast, now: Date, _ rng: inout DemoRandom) -> [Spec] {
-        let plantedCIs: Set<String> = ["db-cluster-a", "db-payroll-01", "shop-web-01", "shop-web-02", "erp-prd-01", "core-sw-02", "vpn-gw-01"]
+    static func background(services: [DemoCatalogue.ServiceSpec], cast: DemoCast, now: Date, avoiding plantedCIs: Set<String>,
+                           _ rng: inout DemoRandom) -> [Spec] {
         let candidates = services.filter { !DemoCMDB.cis(of: $0).isEmpty }
         let freezes = [yearEnd(now: now), monthEnd(now: now)]
         let today = DemoTime.startOfDay(now)

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import ITSM
 @testable import DemoDesk
+@testable import DeskStore
 
 /// 2026-11-25 10:00 UTC: the year-end freeze (15 December) lies within the next 30 days.
 private let november = Date(timeIntervalSince1970: 1_795_600_800)
@@ -181,5 +182,27 @@ private func change(titled title: String, in book: ChangeBook) throws -> ChangeR
         #expect(portfolio.entries(in: .catalogue).count == DemoCatalogue.services.count)
         #expect(portfolio.overdueReviews(at: november).map(\.service) == [DemoPortfolio.overdueReview])
         #expect(portfolio.entries.values.filter { $0.stage == .operational }.allSatisfy { !$0.owner.isEmpty && !$0.customers.isEmpty && $0.annualCost != nil })
+    }
+}
+
+@Suite struct DomainIIGeneratorTests {
+    /// `opsdesk demo` commits exactly the domain II transactions, after the incidents and problems.
+    @Test func theGeneratedStoreHoldsTheDomainIITransactions() throws {
+        let dir = NSTemporaryDirectory() + "/demodesk-domain2-\(UInt64(Date().timeIntervalSince1970 * 1e6))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let options = DemoOptions(incidents: 60, seed: 11, now: november, batchIncidents: 30)
+        _ = try DemoDesk.generate(at: dir, options: options)
+        let store = try EventStore.open(at: dir, readOnly: true)
+        var stored: [[Event]] = []
+        try FrameReader(path: dir).forEachTransaction(upTo: store.view.lastSequence) { stored.append($0) }
+        let expected = try DemoDomainII.transactions(agents: DemoDomainII.catalogueAgents, now: november,
+                                                     random: DemoRandom(seed: 11, stream: 2, item: 0))
+        let kinds: Set<RecordKind> = [.configurationItem, .redundancyGroup, .change, .changeWindow, .capacitySeries,
+                                      .businessImpact, .continuityPlan, .drTest, .portfolioEntry]
+        let domainII = stored.filter { $0.contains { kinds.contains($0.record.kind) } }
+        #expect(domainII == expected)
+        // Written after every incident.
+        let firstDomainII = try #require(stored.firstIndex { $0.contains { kinds.contains($0.record.kind) } })
+        #expect(!stored[firstDomainII...].joined().contains { $0.record.kind == .incident })
     }
 }
