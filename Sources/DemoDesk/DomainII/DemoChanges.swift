@@ -336,7 +336,7 @@ enum DemoChanges {
         let freezes = [yearEnd(now: now), monthEnd(now: now)]
         let today = DemoTime.startOfDay(now)
         var out: [Spec] = []
-        for n in 0..<48 {
+        for n in 0..<60 {
             let service = rng.pick(candidates)
             let pool = DemoCMDB.cis(of: service).filter { !plantedCIs.contains($0) && !maintenanceCIs.contains($0) }
             guard !pool.isEmpty else { continue }
