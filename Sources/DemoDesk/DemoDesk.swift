@@ -125,6 +125,12 @@ public enum DemoDesk {
         let (linked, counts) = try generator.relatedRecords()
         pending.append(contentsOf: linked)
         try flush("problems", done: total)
+        // Domain II (Sources/DemoDesk/DomainII): CIs, changes, capacity, continuity, portfolio.
+        for events in try DemoDomainII.transactions(agents: DemoDomainII.catalogueAgents, now: options.now,
+                                                    random: DemoRandom(seed: options.seed, stream: 2, item: 0)) {
+            pending.append(contentsOf: events)
+            try flush("domain II", done: total)
+        }
         for row in generator.specialRows() { rows.put(row) }
         summary.incidents = total
         summary.problems = counts.problems
