@@ -156,7 +156,10 @@ extension StoreCommand {
             let path = location.path
             try reportingStoreErrors {
                 let store = try EventStore.open(at: path)
-                print(try store.compact())
+                // Through the Desk, so the queue-rows image is rewritten at the same sequence
+                // and the next console maps it instead of rebuilding it.
+                let desk = try Desk(store: store, user: ActingUser(user: try ActingUser.realUserName()))
+                print(try desk.compact())
             }
         }
     }
