@@ -4,6 +4,19 @@
 
 int opsdesk_flock(int fd, int operation) { return flock(fd, operation); }
 
+int opsdesk_all_zero(const void *data, size_t length) {
+    const unsigned char *p = data;
+    while (length > 0 && ((uintptr_t)p & 7)) { if (*p) return 0; p++; length--; }
+    const uint64_t *w = (const uint64_t *)p;
+    while (length >= 32) {
+        if (w[0] | w[1] | w[2] | w[3]) return 0;
+        w += 4; length -= 32;
+    }
+    p = (const unsigned char *)w;
+    while (length > 0) { if (*p) return 0; p++; length--; }
+    return 1;
+}
+
 /* CRC32C (Castagnoli, reflected polynomial 0x82F63B78), as LevelDB and iSCSI use it.
    The caller passes the previous CRC (0 to start); pre- and post-inversion happen here,
    so opsdesk_crc32c(opsdesk_crc32c(0, a), b) == crc of a followed by b. */

@@ -10,4 +10,6 @@ uint32_t opsdesk_crc32c_software(uint32_t crc, const void *data, size_t length);
 int opsdesk_crc32c_hardware(void);
 /// flock(2): Swift cannot call Glibc's, it is shadowed by `struct flock`.
 int opsdesk_flock(int fd, int operation);
+/// 1 when all `length` bytes at `data` are zero (pre-allocated free space at a segment's end).
+int opsdesk_all_zero(const void *data, size_t length);
 #endif
