@@ -41,8 +41,11 @@ extension EventStore: EventLog {
             try bytes.withUnsafeBytes { b in
                 var o = StoreFormat.segmentHeaderSize
                 while o < b.count, out.count < limit {
-                    guard case let .success(f) = Frame.check(b, at: o, salt: segment.header.salt, expectedSequence: expected ?? segment.header.firstSequence),
-                          f.sequence <= last else { done = true; return }
+                    guard case let .success(f) = Frame.check(b, at: o, salt: segment.header.salt, expectedSequence: expected ?? segment.header.firstSequence) else {
+                        // Free space (zeros to the end) ends a segment cleanly; anything else ends the log.
+                        done = !StoreFormat.isZero(b, from: o); return
+                    }
+                    guard f.sequence <= last else { done = true; return }
                     expected = f.sequence + 1
                     if f.sequence > sequence {
                         guard let events = try? EventCoding.decode(transaction: f.payload) else {

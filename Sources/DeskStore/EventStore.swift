@@ -93,6 +93,8 @@ struct Cursor {
     /// Where that frame ends (not always `validEnd`: a new segment may have no frames yet).
     var lastFrameEnd: UInt64 = 0
     var lastFrameHash: Digest32
+    /// The segment file's size when last looked at (frames, then pre-allocated zeros).
+    var fileSize: Int64 = 0
 }
 
 /// The crash-safe, multi-process event store: an append-only log of checksummed frames,
@@ -108,6 +110,8 @@ public final class EventStore: @unchecked Sendable {
 
     let io: any FileIO
     let segmentLimit: Int
+    /// Bytes of zeros pre-written ahead of the last frame (0: none).
+    let preallocation: Int
     let lockPath: String
     private let lockFile: OwnedDescriptor
     private var lockFD: Int32 { lockFile.fd }
@@ -124,6 +128,9 @@ public final class EventStore: @unchecked Sendable {
 
     /// Segments roll over to a new file past this size (64 MiB).
     public static let defaultSegmentLimit = 64 << 20
+    /// Zeros are pre-written this far ahead of the log's end, so that commits overwrite
+    /// allocated space: a commit's fdatasync then writes data only, not the file's new size.
+    public static let defaultPreallocation = 1 << 20
     static let lockFileName = "lock"
     static let quarantineName = "quarantine"
 
@@ -132,7 +139,8 @@ public final class EventStore: @unchecked Sendable {
     /// Creates a new store: a setgid 2770 directory, 0660 files whatever the umask, owned by
     /// `group` when given (the desk's Unix group).
     public static func create(at path: String, group: String? = nil, io: any FileIO = .system,
-                              segmentLimit: Int = EventStore.defaultSegmentLimit) throws -> EventStore {
+                              segmentLimit: Int = EventStore.defaultSegmentLimit,
+                              preallocation: Int = EventStore.defaultPreallocation) throws -> EventStore {
         if Posix.exists(path + "/" + lockFileName) || Posix.exists(path + "/" + StoreFormat.segmentName(1)) {
             throw StoreError.alreadyExists(path: path)
         }
@@ -147,7 +155,7 @@ public final class EventStore: @unchecked Sendable {
         close(lfd)
         _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io)
         try Posix.syncDirectory(path, io: io)
-        return try open(at: path, io: io, segmentLimit: segmentLimit)
+        return try open(at: path, io: io, segmentLimit: segmentLimit, preallocation: preallocation)
     }
 
     /// Opens an existing store. Loads the snapshot if it matches the log, replays the log after
@@ -155,15 +163,17 @@ public final class EventStore: @unchecked Sendable {
     /// log refuses a writable open with `StoreError.damagedLog`; read-only opens show the
     /// transactions before the damage and say so in `openNotices`.
     public static func open(at path: String, readOnly: Bool = false, io: any FileIO = .system,
-                            segmentLimit: Int = EventStore.defaultSegmentLimit) throws -> EventStore {
-        try EventStore(path: path, readOnly: readOnly, io: io, segmentLimit: segmentLimit)
+                            segmentLimit: Int = EventStore.defaultSegmentLimit,
+                            preallocation: Int = EventStore.defaultPreallocation) throws -> EventStore {
+        try EventStore(path: path, readOnly: readOnly, io: io, segmentLimit: segmentLimit, preallocation: preallocation)
     }
 
-    private init(path: String, readOnly: Bool, io: any FileIO, segmentLimit: Int) throws {
+    private init(path: String, readOnly: Bool, io: any FileIO, segmentLimit: Int, preallocation: Int) throws {
         self.path = path
         self.isReadOnly = readOnly
         self.io = io
         self.segmentLimit = max(segmentLimit, StoreFormat.segmentHeaderSize + StoreFormat.frameOverhead)
+        self.preallocation = max(0, preallocation)
         self.lockPath = path + "/" + Self.lockFileName
         let numbers = try Self.segmentNumbers(in: path)
         guard let first = numbers.first, Posix.exists(lockPath) else { throw StoreError.notAStore(path: path) }
@@ -195,11 +205,11 @@ public final class EventStore: @unchecked Sendable {
             let before = start.lastSequence
             let outcome: Advance
             if readOnly {
-                outcome = try advance(asWriter: false, detectDamage: true)
+                outcome = try advance(asWriter: false, detectDamage: true, checkFreeSpace: true)
             } else {
                 try Posix.lockExclusive(lockFD, path: lockPath)
                 defer { Posix.unlock(lockFD) }
-                outcome = try advance(asWriter: true, detectDamage: true)
+                outcome = try advance(asWriter: true, detectDamage: true, checkFreeSpace: true)
             }
             notices.append(contentsOf: outcome.notices)
             let replayed = self.cursor.lastSequence - before
@@ -343,9 +353,19 @@ public final class EventStore: @unchecked Sendable {
         if cursor.validEnd + Int64(payload.count + StoreFormat.frameOverhead) > Int64(segmentLimit)
             && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
             do {
+                // Close the full segment at its last frame (drop its free space), durably, so
+                // it ends exactly where its frames do.
+                let old = cursor.segment
+                if cursor.fileSize > cursor.validEnd {
+                    do { try io.truncate(old.fd, to: cursor.validEnd) } catch {
+                        throw StoreError.writeFailed(file: old.name, errno: error.errno)
+                    }
+                    do { try io.dataSync(old.fd) } catch { throw StoreError.syncFailed(file: old.name, errno: error.errno) }
+                }
                 let next = try Self.startSegment(in: path, number: cursor.segment.number + 1, firstSequence: sequence, io: io)
                 cursor.segment = next
                 cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
+                cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)
             } catch let e as StoreError {
                 if case .syncFailed = e { writeDisabled = e.description }
                 throw e
@@ -357,12 +377,24 @@ public final class EventStore: @unchecked Sendable {
         do {
             try io.writeAll(segment.fd, frame, at: offset)
         } catch {
-            // Take back whatever part was written; if even that fails the bytes are a torn
-            // tail, which the next writer (under the lock) sets aside before appending.
-            try? io.truncate(segment.fd, to: offset)
+            // Take back whatever part was written: zeros again over pre-allocated space (that
+            // needs no new blocks, even on a full disk), else cut back. If even that fails the
+            // bytes are a torn tail, which the next writer (under the lock) sets aside.
+            let restored: Bool
+            if offset + Int64(frame.count) <= cursor.fileSize {
+                restored = (try? Self.zeros.withUnsafeBytes { z in
+                    try io.writeAll(segment.fd, UnsafeRawBufferPointer(rebasing: z[0..<min(frame.count, z.count)]), at: offset)
+                }) != nil && frame.count <= Self.zeros.count
+            } else {
+                restored = false
+            }
+            if !restored { try? io.truncate(segment.fd, to: offset) }
             throw StoreError.writeFailed(file: segment.name, errno: error.errno)
         }
         let position = LogPosition(segment: segment.number, offset: UInt64(offset))
+        if offset + Int64(frame.count) > cursor.fileSize {
+            preallocate(segment, after: offset + Int64(frame.count))
+        }
         cursor.validEnd = offset + Int64(frame.count)
         cursor.lastSequence = sequence
         cursor.lastFrameStart = position
@@ -388,6 +420,37 @@ public final class EventStore: @unchecked Sendable {
         deliver(events)
         return CommitReceipt(sequence: sequence, position: position, events: events)
     }
+
+    /// After a frame that grew the file to `end`, pre-writes zeros after it, so that the next
+    /// commits overwrite allocated space (synced by this commit's fdatasync, with its frame).
+    /// Real zero writes, not fallocate: unwritten extents would still need a metadata update
+    /// when first written. Best effort: on any error the file is cut back to the frame's end,
+    /// as without pre-allocation. Called with the lock held.
+    private func preallocate(_ segment: Segment, after end: Int64) {
+        let from = max(cursor.fileSize, end)
+        cursor.fileSize = from
+        guard preallocation > 0 else { return }
+        let chunk = Int64(preallocation)
+        var target = ((end + chunk + 4095) / 4096) * 4096
+        target = min(target, max(end, Int64(segmentLimit)))
+        guard target > from else { return }
+        var at = from
+        do {
+            while at < target {
+                let n = Int(min(target - at, Int64(Self.zeros.count)))
+                try Self.zeros.withUnsafeBytes { z in
+                    try io.writeAll(segment.fd, UnsafeRawBufferPointer(rebasing: z[0..<n]), at: at)
+                }
+                at += Int64(n)
+            }
+            cursor.fileSize = target
+        } catch {
+            try? io.truncate(segment.fd, to: from)
+        }
+    }
+
+    /// A block of zeros to pre-allocate with.
+    private static let zeros = [UInt8](repeating: 0, count: 1 << 20)
 
     /// Whether an earlier sync failure has disabled writing in this process, and why.
     public var writingDisabledReason: String? { writer.withLock { writeDisabled } }
@@ -459,13 +522,21 @@ public final class EventStore: @unchecked Sendable {
     /// Invalid bytes after the last valid frame of the last segment are a torn tail: a writer
     /// sets them aside and cuts them off; a reader leaves them (they may be a write in flight).
     /// Valid frames after invalid bytes are damage: refused for writers and read-write opens.
-    private func advance(asWriter: Bool, detectDamage: Bool) throws -> Advance {
+    ///
+    /// A zero frame header where the next frame should be is the start of pre-allocated free
+    /// space. With `checkFreeSpace` (at open: the last process may have died with the machine)
+    /// it must be zero to the end of the file, or the non-zero bytes are judged as above; while
+    /// running, writers only ever leave zeros there (a write puts its header first), so the
+    /// log simply ends at it.
+    private func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false) throws -> Advance {
         var result = Advance()
         var reread = false
         while true {
             let segment = cursor.segment
             let size = try Posix.size(segment.fd, path: segment.path)
+            cursor.fileSize = size
             var stop: (offset: Int64, why: Frame.Invalid)? = nil
+            var stopAtZeros = false
             if asWriter && !segment.isStillInPlace {
                 throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: 0)
             }
@@ -474,13 +545,19 @@ public final class EventStore: @unchecked Sendable {
                 // no longer the log. Writing here would leave a hole; reopen instead.
                 throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: Int(size))
             }
-            // Read in windows: memory stays bounded whatever the file's size (a window always
-            // holds a whole frame, as it is larger than the largest frame).
+            // Read in windows: memory stays bounded whatever the file's size. The first window
+            // is small (a commit usually finds nothing new, then free space); windows double
+            // up to `window`, and always grow to hold a whole frame that starts in them.
             var base = cursor.validEnd
+            var readSize = Self.firstWindow
             while base < size && stop == nil {
-                let bytes = try Posix.read(segment.fd, at: base, count: Int(min(size - base, Int64(Self.window))), path: segment.path)
-                let windowEnd = base + Int64(bytes.count)
+                let asked = Int(min(size - base, Int64(readSize)))
+                let bytes = try Posix.read(segment.fd, at: base, count: asked, path: segment.path)
+                // A short read means the file shrank since `size` (repair): what is missing is not
+                // in this window's future, so a frame cut short by it is not read on.
+                let windowEnd = bytes.count == asked ? base + Int64(bytes.count) : size
                 var consumed = 0
+                var needed = 0
                 try bytes.withUnsafeBytes { b in
                     var lastFrame: Range<Int>? = nil
                     scan: while consumed < b.count {
@@ -498,10 +575,17 @@ public final class EventStore: @unchecked Sendable {
                             cursor.lastFrameEnd = position.offset + UInt64(f.length)
                             lastFrame = consumed..<(consumed + f.length)
                             consumed += f.length
-                        case .failure(.truncated) where windowEnd < size && consumed > 0:
-                            break scan // the frame goes on past this window: read on from it
+                        case .failure(.truncated) where windowEnd < size:
+                            // The frame goes on past this window: read on from it, in a window
+                            // that holds it whole (its length was checked against the cap).
+                            if consumed == 0 {
+                                needed = b.count - consumed >= StoreFormat.frameHeaderSize
+                                    ? Int(b.u32(at: consumed)) + StoreFormat.frameOverhead : StoreFormat.frameHeaderSize
+                            }
+                            break scan
                         case let .failure(why):
                             stop = (base + Int64(consumed), why)
+                            stopAtZeros = StoreFormat.startsFreeSpace(b, at: consumed)
                             break scan
                         }
                     }
@@ -509,10 +593,23 @@ public final class EventStore: @unchecked Sendable {
                 }
                 base += Int64(consumed)
                 cursor.validEnd = base
+                readSize = min(Self.window, max(readSize * 2, needed))
             }
             let nextNumber = segment.number + 1
             let nextExists = Posix.exists(path + "/" + StoreFormat.segmentName(nextNumber))
-            guard let stop else {
+            var cleanEnd = stop == nil
+            if let s = stop, stopAtZeros {
+                if !checkFreeSpace && !nextExists {
+                    cleanEnd = true
+                } else if try Self.isFree(segment, from: s.offset, to: size) {
+                    cleanEnd = true
+                } else if !asWriter && !reread {
+                    // Without the lock, a frame may have been written there since we looked.
+                    reread = true
+                    continue
+                }
+            }
+            guard let stop, !cleanEnd else {
                 guard nextExists else { return result }
                 let next: Segment
                 do { next = try Segment(directory: path, number: nextNumber, writable: !isReadOnly) } catch {
@@ -556,6 +653,20 @@ public final class EventStore: @unchecked Sendable {
 
     /// Bytes read at once while scanning: more than the largest frame.
     static let window = StoreFormat.maxPayload + StoreFormat.frameOverhead + (1 << 16)
+    /// The first read of a scan.
+    static let firstWindow = 4096
+
+    /// Whether the segment's bytes from `offset` to `size` are all zero (free space).
+    static func isFree(_ segment: Segment, from offset: Int64, to size: Int64) throws -> Bool {
+        var at = offset
+        while at < size {
+            let chunk = try Posix.read(segment.fd, at: at, count: Int(min(size - at, 1 << 20)), path: segment.path)
+            if chunk.isEmpty { return true }
+            guard chunk.withUnsafeBytes({ StoreFormat.isZero($0, from: 0) }) else { return false }
+            at += Int64(chunk.count)
+        }
+        return true
+    }
 
     /// Where, after the invalid bytes at `offset`, a whole frame of this log with a newer
     /// sequence starts (evidence of damage rather than a torn write), if anywhere.
@@ -654,6 +765,10 @@ public final class EventStore: @unchecked Sendable {
             unlink(path + "/" + name)
         }
     }
+
+    /// Where the log's valid frames end in the current segment (tests: the file may be longer,
+    /// by its pre-allocated free space).
+    var logEnd: Int64 { writer.withLock { cursor.validEnd } }
 
     // Internal accessors for maintenance.
     var cursorForInfo: (segment: UInt32, lastSequence: UInt64) { writer.withLock { (cursor.segment.number, cursor.lastSequence) } }

@@ -40,6 +40,15 @@ enum CRC32C {
 ///      24  previous hash   32 bytes  SHA-256 of the previous frame's bytes (tamper-evident chain)
 ///      56  payload         length bytes: the transaction's events, `EventCoding`
 ///   56+len CRC             u32       masked CRC32C of bytes 0..<56+len
+///
+/// Free space: a writer pre-writes zeros ahead of the last frame (`EventStore` pre-allocates
+/// in chunks, real zero writes, so a commit's fdatasync overwrites allocated blocks instead of
+/// growing the file). Bytes after the last valid frame that are *all zero to the end of the
+/// file* are that free space: the log ends cleanly there. A zero frame header never validates
+/// (type 0 is invalid), so readers still stop at the
+/// first invalid frame. Anything non-zero after the last valid frame is a torn tail (cut under
+/// the lock, quarantined) or, if a valid later frame follows, damage. Closed (non-last)
+/// segments are cut back to their last frame when the writer moves on.
 enum StoreFormat {
     static let version: UInt16 = 1
     static let knownIncompatibleFeatures: UInt32 = 0
@@ -50,6 +59,19 @@ enum StoreFormat {
     static let maxPayload = 16 << 20
     static let frameTypeTransaction: UInt8 = 1
     static let defaultSegmentCap = 64 << 20
+
+    /// Whether every byte of `b` from `offset` on is zero.
+    static func isZero(_ b: UnsafeRawBufferPointer, from offset: Int) -> Bool {
+        guard offset < b.count else { return true }
+        return opsdesk_all_zero(b.baseAddress! + offset, b.count - offset) != 0
+    }
+
+    /// Whether the bytes at `offset` look like the start of free space: the frame header (or
+    /// what is left of the buffer) all zero. Only a hint: free space is all zero to the end.
+    static func startsFreeSpace(_ b: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        guard offset < b.count else { return true }
+        return opsdesk_all_zero(b.baseAddress! + offset, min(b.count - offset, frameHeaderSize)) != 0
+    }
 
     static func segmentName(_ number: UInt32) -> String {
         let digits = String(number)

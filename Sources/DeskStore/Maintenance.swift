@@ -178,6 +178,8 @@ extension EventStore {
                         if image?.lastSequence == sequence { hashes[sequence] = previousHash }
                         previous = FrameLocation(sequence: sequence, segment: segment.name, offset: o)
                         o += f.length
+                    case .failure where StoreFormat.isZero(b, from: o):
+                        o = b.count   // pre-allocated free space: the segment ends cleanly
                     case let .failure(why):
                         let isLast = number == numbers.last
                         if isLast, Frame.findValid(in: b, from: o + 1, salt: segment.header.salt, minSequence: sequence + 1) == nil {
@@ -256,7 +258,10 @@ extension EventStore {
                 var o = StoreFormat.segmentHeaderSize
                 while o < b.count {
                     guard case let .success(f) = Frame.check(b, at: o, salt: segment.header.salt, expectedSequence: sequence + 1),
-                          (try? EventCoding.decode(transaction: f.payload)) != nil else { stop = o; return }
+                          (try? EventCoding.decode(transaction: f.payload)) != nil else {
+                        if !StoreFormat.isZero(b, from: o) { stop = o }   // zeros to the end: free space
+                        return
+                    }
                     sequence = f.sequence
                     o += f.length
                 }

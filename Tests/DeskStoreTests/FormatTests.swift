@@ -34,6 +34,21 @@ import ITSM
         #expect(joined == crc(a + b))
     }
 
+    @Test func largeBuffersTakeTheThreeWayPathAndStillAgree() {
+        var rng = SeededRandom(seed: 43)
+        let data = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        for (start, length) in [(0, 65_536), (1, 65_537), (3, 100_003), (7, 200_000), (5, 299_990), (0, 300_000)] {
+            let slice = Array(data[start..<(start + length)])
+            #expect(crc(slice) == soft(slice), "start \(start) length \(length)")
+            // Continuing from a CRC, too.
+            let head = Array(data[0..<37])
+            let continued = slice.withUnsafeBytes { opsdesk_crc32c(crc(head), $0.baseAddress, $0.count) }
+            #expect(continued == soft(head + slice))
+        }
+        let a = Array(data[0..<1000]), b = Array(data[1000..<5000])
+        #expect(opsdesk_crc32c_combine(soft(a), soft(b), b.count) == soft(a + b))
+    }
+
     @Test func maskingRoundTripsAndChangesTheValue() {
         for v: UInt32 in [0, 1, 0xE306_9283, .max] {
             #expect(CRC32C.unmask(CRC32C.mask(v)) == v)

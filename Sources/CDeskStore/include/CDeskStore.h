@@ -6,8 +6,12 @@
 uint32_t opsdesk_crc32c(uint32_t crc, const void *data, size_t length);
 /// The table-driven fallback, exposed so tests can check both paths give the same answer.
 uint32_t opsdesk_crc32c_software(uint32_t crc, const void *data, size_t length);
+/// The CRC32C of A followed by B, from crc(A), crc(B) and B's length.
+uint32_t opsdesk_crc32c_combine(uint32_t crc1, uint32_t crc2, size_t length2);
 /// 1 when the CPU has the SSE4.2 crc32 instruction.
 int opsdesk_crc32c_hardware(void);
 /// flock(2): Swift cannot call Glibc's, it is shadowed by `struct flock`.
 int opsdesk_flock(int fd, int operation);
+/// 1 when all `length` bytes at `data` are zero (pre-allocated free space at a segment's end).
+int opsdesk_all_zero(const void *data, size_t length);
 #endif
