@@ -75,6 +75,27 @@ final class Segment: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Reads the frame at `offset`, checks it (length cap, salt, CRC) and hands its payload to
+    /// `body`. A frame that is not there or fails its check is damage at that segment and offset.
+    /// The one way history reads a frame, for the store and for the Desk.
+    func withCheckedFrame<T>(at offset: UInt64, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let head = try Posix.read(fd, at: Int64(offset), count: StoreFormat.frameHeaderSize, path: path)
+        guard head.count == StoreFormat.frameHeaderSize else {
+            throw StoreError.damagedLog(segment: name, offset: Int(offset), reason: "history points past the end")
+        }
+        let length = head.withUnsafeBytes { Int($0.u32(at: 0)) }
+        guard length <= StoreFormat.maxPayload else {
+            throw StoreError.damagedLog(segment: name, offset: Int(offset), reason: "impossible frame length")
+        }
+        let frame = try Posix.read(fd, at: Int64(offset), count: length + StoreFormat.frameOverhead, path: path)
+        return try frame.withUnsafeBytes { b -> T in
+            guard case let .success(f) = Frame.check(b, at: 0, salt: header.salt, expectedSequence: nil) else {
+                throw StoreError.damagedLog(segment: name, offset: Int(offset), reason: "a frame of a record's history fails its checksum")
+            }
+            return try body(f.payload)
+        }
+    }
+
     /// Whether the file this descriptor reads is still the one at `path` (repair moves
     /// segments to quarantine/; appending to a moved file would lose transactions).
     var isStillInPlace: Bool {
@@ -277,21 +298,8 @@ public final class EventStore: @unchecked Sendable {
         var events: [Event] = []
         for position in entry.history {
             let segment = try segmentHandle(position.segment)
-            let head = try Posix.read(segment.fd, at: Int64(position.offset), count: StoreFormat.frameHeaderSize, path: segment.path)
-            guard head.count == StoreFormat.frameHeaderSize else {
-                throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "history points past the end")
-            }
-            let length = head.withUnsafeBytes { Int($0.u32(at: 0)) }
-            guard length <= StoreFormat.maxPayload else {
-                throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "impossible frame length")
-            }
-            let frame = try Posix.read(segment.fd, at: Int64(position.offset), count: length + StoreFormat.frameOverhead, path: segment.path)
-            let decoded: [Event]? = frame.withUnsafeBytes { b -> [Event]? in
-                guard case let .success(f) = Frame.check(b, at: 0, salt: segment.header.salt, expectedSequence: nil) else { return nil }
-                return try? EventCoding.decode(transaction: f.payload)
-            }
-            guard let decoded else {
-                throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "a frame of this record's history fails its checksum")
+            let decoded = try segment.withCheckedFrame(at: position.offset) { payload in
+                try EventCoding.decode(transaction: payload)
             }
             events.append(contentsOf: decoded.filter { $0.record == id })
         }

@@ -41,26 +41,14 @@ final class FrameReader: @unchecked Sendable {
             return hit.filter { ids.contains($0.record) }
         }
         let segment = try segment(position.segment)
-        let head = try Posix.read(segment.fd, at: Int64(position.offset), count: StoreFormat.frameHeaderSize, path: segment.path)
-        guard head.count == StoreFormat.frameHeaderSize else {
-            throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "history points past the end")
+        var small = false
+        let decoded: [Event] = try segment.withCheckedFrame(at: position.offset) { payload in
+            small = payload.count <= Self.cacheableBytes
+            return small || ids == nil ? try EventCoding.decode(transaction: payload)
+                                       : try Self.decode(transaction: payload, matching: ids ?? [])
         }
-        let length = head.withUnsafeBytes { Int($0.u32(at: 0)) }
-        guard length <= StoreFormat.maxPayload else {
-            throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "impossible frame length")
-        }
-        let frame = try Posix.read(segment.fd, at: Int64(position.offset), count: length + StoreFormat.frameOverhead, path: segment.path)
-        let whole = length <= Self.cacheableBytes || ids == nil
-        let decoded: [Event]? = frame.withUnsafeBytes { b -> [Event]? in
-            guard case let .success(f) = Frame.check(b, at: 0, salt: segment.header.salt, expectedSequence: nil) else { return nil }
-            return whole ? try? EventCoding.decode(transaction: f.payload)
-                         : try? Self.decode(transaction: f.payload, matching: ids ?? [])
-        }
-        guard let decoded else {
-            throw StoreError.damagedLog(segment: segment.name, offset: Int(position.offset), reason: "a frame of a record's history fails its checksum")
-        }
-        guard whole else { return decoded }
-        if length <= Self.cacheableBytes {
+        guard small || ids == nil else { return decoded }
+        if small {
             lock.withLock {
                 recent[position] = decoded
                 recentOrder.append(position)
