@@ -63,7 +63,7 @@ struct ConsoleCommand: ParsableCommand {
                 if case let .file(path) = loaded.origin { return .success((loaded.theme, path)) }
                 return .success((loaded.theme, nil))
             },
-            scanStore: { StoreOverview.scan(path: storePath) },
+            scanStore: { Session.overview(of: storePath) },
             reloadConfig: {
                 let fresh = ConfigFile.load(path: config.path)
                 let map = KeyMap(config: fresh)

@@ -26,7 +26,8 @@ struct InfoCommand: ParsableCommand {
         if json {
             let object: [String: Any] = [
                 "version": info.version,
-                "store": ["path": store.path, "exists": store.exists, "files": store.files.count, "bytes": store.totalBytes] as [String: Any],
+                "store": ["path": store.path, "exists": store.exists, "files": store.files.count, "bytes": store.totalBytes,
+                          "records": Dictionary(uniqueKeysWithValues: (store.recordCounts ?? []).map { ($0.kind, $0.count) })] as [String: Any],
                 "user": info.user,
                 "config": ["path": info.configPath, "exists": info.configExists] as [String: Any],
                 "theme": ["name": session.theme.theme.name, "origin": session.theme.origin.description, "noColor": session.theme.noColor] as [String: Any],
@@ -42,6 +43,7 @@ struct InfoCommand: ParsableCommand {
         let rows: [(String, String)] = [
             ("version", "opsdesk \(info.version)"),
             ("store", "\(store.path) (\(storeState))"),
+            ("records", store.recordCounts.map { $0.map { "\($0.kind) \($0.count)" }.joined(separator: ", ") } ?? "—"),
             ("user", info.user),
             ("config", "\(info.configPath) (\(info.configExists ? "found" : "not found; defaults in effect"))"),
             ("theme", "\(session.theme.theme.name) (\(session.theme.origin))" + (session.theme.noColor ? " — NO_COLOR is set" : "")),

@@ -33,9 +33,24 @@ struct Session {
     }
 
     func info(terminal: String?) -> SessionInfo {
-        SessionInfo(version: OpsDeskVersion.current, store: StoreOverview.scan(path: storePath), user: actingUser(),
+        SessionInfo(version: OpsDeskVersion.current, store: Session.overview(of: storePath), user: actingUser(),
                     configPath: config.path, configExists: config.exists,
                     themeName: theme.theme.name + (theme.noColor ? " (NO_COLOR)" : ""), themePath: themePath,
                     terminal: terminal, warnings: warnings)
+    }
+
+    /// The store folder as scanned, plus its record counts per kind when it opens. Opened
+    /// read-only, so looking never takes the write lock, cuts a torn tail or changes a file.
+    static func overview(of path: String) -> StoreOverview {
+        var overview = StoreOverview.scan(path: path)
+        guard overview.exists, overview.problem == nil, !overview.files.isEmpty else { return overview }
+        do {
+            let store = try EventStore.open(at: path, readOnly: true)
+            overview.recordCounts = store.view.counts.sorted { $0.key < $1.key }
+                .map { RecordCount(kind: $0.key.rawValue, count: $0.value) }
+        } catch {
+            overview.problem = "\(error)"
+        }
+        return overview
     }
 }

@@ -105,6 +105,20 @@ func cliStore(_ dir: Scratch) throws -> String {
         #expect(rows.map { $0["id"] as? String } == ["INC-1"])
     }
 
+    /// The About view and `opsdesk info` show the store's record counts per kind, read from the
+    /// store itself (read-only), not guessed from its files.
+    @Test func infoReportsTheStoresRecordCountsPerKind() throws {
+        let dir = Scratch()
+        let store = try cliStore(dir)
+        _ = try opsdesk(["incident", "add", "--store", store, "--title", "Printer jam", "--caller", "Ann"], in: dir)
+        let info = try opsdesk(["info", "--json"], environment: ["OPSDESK_STORE": store], in: dir)
+        #expect(info.status == 0, "\(info.stderr)")
+        let records = try #require(try json(info.stdout)["store"] as? [String: Any])["records"] as? [String: Int]
+        #expect(records == ["INC": 1, "agent": 2, "group": 1, "service": 1])
+        let text = try opsdesk(["info"], environment: ["OPSDESK_STORE": store], in: dir)
+        #expect(text.stdout.contains("records       INC 1, agent 2, group 1, service 1"))
+    }
+
     @Test func triageByCommandsAndExpectVersionRefusesAStaleEdit() throws {
         let dir = Scratch()
         let store = try cliStore(dir)
