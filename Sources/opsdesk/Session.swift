@@ -48,6 +48,8 @@ struct Session {
             let store = try EventStore.open(at: path, readOnly: true)
             overview.recordCounts = store.view.counts.sorted { $0.key < $1.key }
                 .map { RecordCount(kind: $0.key.rawValue, count: $0.value) }
+        } catch StoreError.notAStore {
+            // A folder of other files: the scan already shows what is there; no counts to give.
         } catch {
             overview.problem = "\(error)"
         }
