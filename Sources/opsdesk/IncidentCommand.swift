@@ -1,7 +1,9 @@
 import ArgumentParser
+import Console
 import DeskStore
 import Foundation
 import ITSM
+import Terminal
 
 /// `opsdesk incident …`: the incident queue for scripts and tests. Every read takes `--json`;
 /// every change takes `--expect-version N` and is refused with the store's stale-edit
@@ -305,19 +307,9 @@ struct ReceiptJSON: Encodable {
 // MARK: Shared text
 
 extension IncidentRow {
-    /// "2h 05m", "-1h 10m" once breached, "paused 3h", "met", or "—".
+    /// The SLA column as the queue pane shows it ("2h 05m", "-1h 10m", "paused", "met", "-").
     func slaText(now: Date, directory: Directory) -> String {
-        guard let clock = resolution else { return "—" }
-        let stage = clock.stage(at: now)
-        switch stage {
-        case .achieved: return "met"
-        case .cancelled: return "—"
-        default: break
-        }
-        guard let cal = directory.calendars[clock.calendar] else { return stage.description }
-        let left = clock.remaining(at: now, in: cal)
-        let text = Show.duration(left)
-        return stage == .paused ? "paused \(text)" : text
+        SLACell.make(resolution, now: now, calendar: resolution.flatMap { directory.calendars[$0.calendar] }).text
     }
 }
 
@@ -441,7 +433,7 @@ extension IncidentCommand {
                 if !children.isEmpty { say("  children   \(children.map(\.description).joined(separator: ", "))") }
                 if let p = inc.problem { say("  problem    \(p)") }
                 for c in inc.slaClocks {
-                    let left = state.directory.calendars[c.calendar].map { Show.duration(c.remaining(at: now, in: $0)) } ?? "?"
+                    let left = state.directory.calendars[c.calendar].map { SLACell.duration(c.remaining(at: now, in: $0)) } ?? "?"
                     say("  SLA        \(c.target) (\(c.definition)): \(c.stage(at: now))\(c.due.map { ", due \(Show.time($0))" } ?? ""), \(left) left")
                 }
                 if !inc.description.isEmpty { say(""); say(Show.inert(inc.description)) }
@@ -482,21 +474,12 @@ extension IncidentCommand {
             return f.string(from: d)
         }
 
-        static func duration(_ seconds: TimeInterval) -> String {
-            let s = Int(abs(seconds).rounded()), sign = seconds < 0 ? "-" : ""
-            let d = s / 86_400, h = (s % 86_400) / 3600, m = (s % 3600) / 60
-            if d > 0 { return "\(sign)\(d)d \(h)h" }
-            return "\(sign)\(h)h \(m < 10 ? "0" : "")\(m)m"
-        }
-
         /// Hostile text is inert: control characters become visible symbols.
         static func inert(_ s: String) -> String {
-            String(String.UnicodeScalarView(s.unicodeScalars.map { u -> Unicode.Scalar in
-                if u.value < 0x20 { return Unicode.Scalar(0x2400 + u.value)! }
-                if u.value == 0x7F { return "\u{2421}" }
-                if (0x80...0x9F).contains(u.value) { return "\u{FFFD}" }
-                return u
-            }))
+            // Line breaks are kept (descriptions and notes span lines); every line goes
+            // through the one sanitising gate the console draws with.
+            s.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { Sanitizer.visible(String($0)) }.joined(separator: "\n")
         }
     }
 }

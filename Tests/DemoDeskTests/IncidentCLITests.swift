@@ -119,6 +119,30 @@ func cliStore(_ dir: Scratch) throws -> String {
         #expect(text.stdout.contains("records       INC 1, agent 2, group 1, service 1"))
     }
 
+    /// Text from callers is inert on the CLI too: escape sequences reach stdout only as visible
+    /// symbols (the console's Sanitizer), line breaks in descriptions survive, and the SLA
+    /// column reads as the queue pane's does.
+    @Test func showAndListPrintHostileTextInertAndTheSLAAsThePaneDoes() throws {
+        let dir = Scratch()
+        let store = try cliStore(dir)
+        let added = try opsdesk(["incident", "add", "--store", store, "--title", "Mail \u{1B}]0;owned\u{07} down",
+                                 "--caller", "Eve\u{1B}[2J", "--service", "Email", "--group", "Service Desk",
+                                 "--description", "first line\nsecond \u{9B}line"], in: dir)
+        #expect(added.status == 0, "\(added.stderr)")
+        let shown = try opsdesk(["incident", "show", "INC-1", "--store", store], in: dir)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let listed = try opsdesk(["incident", "list", "--store", store], in: dir)
+        for output in [shown.stdout, listed.stdout] {
+            #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || (0x80...0x9F).contains($0.value) })
+            #expect(output.contains("Mail ␛]0;owned^G down"))
+        }
+        #expect(shown.stdout.contains("Eve␛[2J"))
+        #expect(shown.stdout.contains("first line\nsecond �line"))
+        // No SLA applies on this store: the pane's "-", not a duration.
+        let row = try #require(listed.stdout.split(separator: "\n").first { $0.hasPrefix("INC-1 ") })
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first == "-")
+    }
+
     @Test func triageByCommandsAndExpectVersionRefusesAStaleEdit() throws {
         let dir = Scratch()
         let store = try cliStore(dir)
