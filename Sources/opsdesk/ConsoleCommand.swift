@@ -32,24 +32,32 @@ struct ConsoleCommand: ParsableCommand {
         let config = session.config
         let environment = session.environment
         let storePath = session.storePath
-        var info = session.info(terminal: screen.capabilities.description)
         // The incident queue, when the store opens (DeskLink does all store work off this thread).
         var panes: [any Pane] = [AboutPane(), KeysPane(), MessagesPane()]
         var link: DeskLink?
-        if info.store.exists {
+        var openStore: EventStore?
+        var actingUser: String?
+        var storeWarning: String?
+        if FileManager.default.fileExists(atPath: storePath) {
             do {
                 let real = try Desk.open(at: storePath, user: ActingUser(user: try ActingUser.realUserName()))
                 let user = try ActingUser.resolve(as: actAs, isDeskAdmin: { name in (try? real.directory.agents[name]?.has(.admin)) == true })
                 let desk = user == real.user ? real : try Desk(store: real.store, user: user)
                 link = DeskLink(client: DeskClient(desk: desk))
-                info.user = user.user
+                openStore = desk.store
+                actingUser = user.user
                 // The start view when the desk has incidents; after About otherwise.
                 let hasIncidents = ((try? desk.snapshot.incidents.count) ?? 0) > 0
                 panes.insert(IncidentQueuePane(user: user.user, link: link, bell: config.bell), at: hasIncidents ? 0 : 1)
             } catch {
-                info.warnings.append("Cannot open the store: \(error)")
+                storeWarning = "Cannot open the store: \(error)"
             }
         }
+        // Counted from the desk's own store when it is open: the store is opened once.
+        var info = session.info(terminal: screen.capabilities.description, store: openStore)
+        if let actingUser { info.user = actingUser }
+        if let storeWarning { info.warnings.append(storeWarning) }
+        let deskStore = openStore
         let state = AppState(size: Size(width: 80, height: 24), info: info,
                              theme: session.theme.theme, keyMap: session.keyMap, clock: Clock.text(),
                              themeNames: loader.availableThemes(), panes: panes)
@@ -63,7 +71,7 @@ struct ConsoleCommand: ParsableCommand {
                 if case let .file(path) = loaded.origin { return .success((loaded.theme, path)) }
                 return .success((loaded.theme, nil))
             },
-            scanStore: { Session.overview(of: storePath) },
+            scanStore: { Session.overview(of: storePath, openStore: deskStore) },
             reloadConfig: {
                 let fresh = ConfigFile.load(path: config.path)
                 let map = KeyMap(config: fresh)

@@ -32,20 +32,22 @@ struct Session {
         return nil
     }
 
-    func info(terminal: String?) -> SessionInfo {
-        SessionInfo(version: OpsDeskVersion.current, store: Session.overview(of: storePath), user: actingUser(),
+    /// `store`: the store the console already has open, so counting does not open it again.
+    func info(terminal: String?, store: EventStore? = nil) -> SessionInfo {
+        SessionInfo(version: OpsDeskVersion.current, store: Session.overview(of: storePath, openStore: store), user: actingUser(),
                     configPath: config.path, configExists: config.exists,
                     themeName: theme.theme.name + (theme.noColor ? " (NO_COLOR)" : ""), themePath: themePath,
                     terminal: terminal, warnings: warnings)
     }
 
-    /// The store folder as scanned, plus its record counts per kind when it opens. Opened
-    /// read-only, so looking never takes the write lock, cuts a torn tail or changes a file.
-    static func overview(of path: String) -> StoreOverview {
+    /// The store folder as scanned, plus its record counts per kind: from `openStore` when the
+    /// caller has one, else from the store opened read-only (never taking the write lock,
+    /// cutting a torn tail or changing a file).
+    static func overview(of path: String, openStore: EventStore? = nil) -> StoreOverview {
         var overview = StoreOverview.scan(path: path)
         guard overview.exists, overview.problem == nil, !overview.files.isEmpty else { return overview }
         do {
-            let store = try EventStore.open(at: path, readOnly: true)
+            let store = try openStore ?? EventStore.open(at: path, readOnly: true)
             overview.recordCounts = store.view.counts.sorted { $0.key < $1.key }
                 .map { RecordCount(kind: $0.key.rawValue, count: $0.value) }
         } catch StoreError.notAStore {
