@@ -19,15 +19,18 @@ struct Options {
     var seconds = 3.0
     var lookups = 200_000
     var keepScratch = false
+    /// Only the durable-commit rows (to iterate on commits without the import/open/lookup parts).
+    var onlyCommits = false
 
     static let usage = """
-        usage: opsdesk-bench [--incidents N] [--quick] [--scratch DIR] [--seconds S] [--lookups N] [--keep]
+        usage: opsdesk-bench [--incidents N] [--quick] [--scratch DIR] [--seconds S] [--lookups N] [--keep] [--only commits]
           --incidents N   incidents to import (default 1000000)
           --quick         a small smoke run: 20000 incidents, 1 s per commit run
           --scratch DIR   where the stores and databases go (default: a new folder in $TMPDIR)
           --seconds S     length of each commits/s run (default 3)
           --lookups N     point lookups to time (default 200000)
           --keep          keep the scratch folder
+          --only commits  only the durable-commit rows (skip import, open and lookups)
         """
 
     init(_ arguments: [String]) throws {
@@ -52,6 +55,10 @@ struct Options {
                 guard let n = Int(try value(arg)), n > 0 else { throw BenchError("--lookups needs a positive number") }
                 lookups = n
             case "--keep": keepScratch = true
+            case "--only":
+                let part = try value(arg)
+                guard part == "commits" else { throw BenchError("--only knows one part: commits") }
+                onlyCommits = true
             case "-h", "--help": print(Self.usage); exit(0)
             default: throw BenchError("unknown option \(arg)\n\(Self.usage)")
             }
@@ -150,6 +157,11 @@ func runBenchmark(_ options: Options) throws {
         }
     }
 
+    if options.onlyCommits {
+        printReport(rows, options)
+        return
+    }
+
     let n = options.incidents
     log("import of \(n) incidents …")
     let db = scratch + "/import.sqlite"
@@ -202,9 +214,14 @@ func runBenchmark(_ options: Options) throws {
     rows.append(Row(metric: "point lookup", opsdesk: formatMicros(ourLookup), sqlite: formatMicros(sqliteLookup),
                     ratio: formatRatio(sqliteLookup / ourLookup), target: "(fast)", met: ""))
 
+    printReport(rows, options)
+}
+
+func printReport(_ rows: [Row], _ options: Options) {
     print("")
     let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3)
-    print("\(n) incidents, \(options.seconds) s per commit run, \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load.joined(separator: " "))")
+    let scope = options.onlyCommits ? "commit runs only" : "\(options.incidents) incidents"
+    print("\(scope), \(options.seconds) s per commit run, \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load.joined(separator: " "))")
     print("OpsDesk store vs SQLite \(String(cString: sqlite3_libversion())) (WAL, synchronous=FULL); ratio > 1 means OpsDesk is faster")
     printTable(rows)
 }
