@@ -83,6 +83,13 @@ enum Posix {
 
     static func tryLockExclusive(_ fd: Int32) -> Bool { opsdesk_flock(fd, LOCK_EX | LOCK_NB) == 0 }
 
+    /// Takes a shared lock (blocking). Interrupted waits are resumed.
+    static func lockShared(_ fd: Int32, path: String) throws(StoreError) {
+        while opsdesk_flock(fd, LOCK_SH) != 0 {
+            if errno != EINTR { throw StoreError.fromErrno("lock", path) }
+        }
+    }
+
     static func unlock(_ fd: Int32) { _ = opsdesk_flock(fd, LOCK_UN) }
 
     /// fsync of a directory, so a rename or new entry in it is durable.

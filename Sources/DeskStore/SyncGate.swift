@@ -131,8 +131,14 @@ final class SyncGate: @unchecked Sendable {
     func marker(segment: UInt32, salt: UInt64, sequence: UInt64, start: UInt64, end: UInt64,
                 previousHash: Digest32, hash: Digest32) -> SyncMarker {
         let before = appended
-        let continues = before?.isTail(segment: segment, salt: salt, sequence: sequence - 1, end: start,
+        var continues = before?.isTail(segment: segment, salt: salt, sequence: sequence - 1, end: start,
                                        hashPrefix: SyncMarker.prefix(of: previousHash), boot: boot) == true
+        // A durable marker is a copy of an earlier appended one: one ahead of the tail it
+        // speaks of is not to be believed (a file put back, tampered) — leave its lineage.
+        if continues, let before, let claimed = durable, claimed.lineage == before.lineage,
+           claimed.sequence > before.sequence || claimed.end > before.end {
+            continues = false
+        }
         return SyncMarker(lineage: continues ? before!.lineage : SyncMarker.newLineage(), boot: boot,
                           segment: segment, salt: salt, sequence: sequence, end: end,
                           hashPrefix: SyncMarker.prefix(of: hash))
@@ -154,9 +160,20 @@ final class SyncGate: @unchecked Sendable {
         if durable?.covers(mine, boot: boot) == true { return .coveredByAnother }
         threads.lock()
         defer { threads.unlock() }
-        // If even the lock fails, sync alone and publish nothing: always safe.
-        let locked = (try? Posix.lockExclusive(fd, path: path)) != nil
+        var locked = Posix.tryLockExclusive(fd)
+        if !locked {
+            // A leader is syncing. Wait for it with a shared lock: when it lets go, every waiter
+            // is let in at once to look at its marker (exclusive waiters would be woken all
+            // together and all but one put back to sleep, once per waiter).
+            if (try? Posix.lockShared(fd, path: path)) != nil {
+                let covered = durable?.covers(mine, boot: boot) == true
+                Posix.unlock(fd)
+                if covered { return .coveredByAnother }
+            }
+            locked = (try? Posix.lockExclusive(fd, path: path)) != nil
+        }
         defer { if locked { Posix.unlock(fd) } }
+        // If even the lock fails, sync alone and publish nothing: always safe.
         guard locked else { try sync(); return .synced }
         if durable?.covers(mine, boot: boot) == true { return .coveredByAnother }
         let target = leaderTarget(for: mine)
