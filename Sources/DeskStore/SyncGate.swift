@@ -68,11 +68,13 @@ final class SyncGate: @unchecked Sendable {
     static func open(directory: String, boot: BootID? = BootID.current) -> SyncGate? {
         guard let boot else { return nil }
         let path = directory + "/" + fileName
-        var fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
+        // Never through a symbolic link: the file is written as memory by every writer.
+        var fd: Int32
+        repeat { fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o660) } while fd < 0 && errno == EINTR
         if fd >= 0 {
             _ = fchmod(fd, 0o660)   // whatever the umask; the setgid directory gives the group
         } else if errno == EEXIST {
-            fd = (try? Posix.open(path, O_RDWR)) ?? -1
+            fd = (try? Posix.open(path, O_RDWR | O_NOFOLLOW)) ?? -1
         }
         guard fd >= 0 else { return nil }
         var st = stat()

@@ -247,7 +247,7 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
     }
 
     @Test func aSyncFileThatIsNotOursIsLeftAloneAndCommitsSyncAlone() throws {
-        for kind in ["another header", "a directory", "a short file"] {
+        for kind in ["another header", "a directory", "a short file", "a symbolic link"] {
             let dir = TempDir()
             let path = dir.sub("s")
             _ = try EventStore.create(at: path)
@@ -255,6 +255,9 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
             switch kind {
             case "another header": writeBytes(Array("NOTASYNC".utf8) + [UInt8](repeating: 7, count: 5000), to: file)
             case "a directory": mkdir(file, 0o700)
+            case "a symbolic link":
+                writeBytes([UInt8](repeating: 0, count: SyncGate.fileSize), to: dir.sub("elsewhere"))
+                symlink(dir.sub("elsewhere"), file)
             default: writeBytes([UInt8](repeating: 0, count: 10), to: file)
             }
             let before = kind == "a directory" ? [] : fileBytes(file)
@@ -264,7 +267,7 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
             #expect(io.syncs == 3, "\(kind)")
             #expect(try EventStore.open(at: path, readOnly: true).view.lastSequence == 3)
             switch kind {
-            case "another header": #expect(fileBytes(file) == before, "\(kind): the file was changed")
+            case "another header", "a symbolic link": #expect(fileBytes(file) == before, "\(kind): the file was changed")
             case "a short file":
                 // Zeros are an unwritten sync file: grown to size and used.
                 #expect(fileBytes(file).count == SyncGate.fileSize)
