@@ -142,14 +142,14 @@ func runBenchmark(_ options: Options) throws {
         // Each side still runs `seconds` in all; rates are totals over total time.
         let slice = options.seconds / Double(options.slices)
         var sqlite = 0.0, ours = 0.0, bare = 0.0
-        for _ in 0..<options.slices {
+        for k in 0..<options.slices {
             sqlite += try runTimedChildren(count: processes, arguments: ["child", "sqlite-commit", "--path", db],
-                                           seconds: slice) / Double(options.slices)
+                                           seconds: slice, firstID: k * processes) / Double(options.slices)
             if processes == 1 {
                 bare += try DiskLimit.appendSyncRate(directory: scratch, seconds: slice / 2) / Double(2 * options.slices)
             }
             ours += try runTimedChildren(count: processes, arguments: ["child", "opsdesk-commit", "--path", store],
-                                         seconds: slice) / Double(options.slices)
+                                         seconds: slice, firstID: k * processes) / Double(options.slices)
             if processes == 1 {
                 bare += try DiskLimit.appendSyncRate(directory: scratch, seconds: slice / 2) / Double(2 * options.slices)
             }
