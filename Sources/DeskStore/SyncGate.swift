@@ -79,9 +79,15 @@ final class SyncGate: @unchecked Sendable {
         guard fd >= 0 else { return nil }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { close(fd); return nil }
-        // A new file is grown to its size before anyone maps it (every opener does this; growing
-        // twice is harmless, and nobody ever shrinks it).
-        if st.st_size < fileSize && ftruncate(fd, off_t(fileSize)) != 0 { close(fd); return nil }
+        // A new file is filled to its size before anyone maps it (every opener does this; filling
+        // twice is harmless, and nobody ever shrinks it). Real zeros, not ftruncate: a hole
+        // would get its block when first written through the mapping, and a full disk then
+        // kills the process (SIGBUS) instead of returning ENOSPC here.
+        if st.st_size < fileSize {
+            let zeros = [UInt8](repeating: 0, count: fileSize - Int(st.st_size))
+            let written = zeros.withUnsafeBytes { Glibc.pwrite(fd, $0.baseAddress, $0.count, off_t(st.st_size)) }
+            guard written == zeros.count else { close(fd); return nil }
+        }
         guard let mapped = mmap(nil, fileSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
             close(fd); return nil
         }
