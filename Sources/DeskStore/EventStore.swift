@@ -99,9 +99,8 @@ final class Segment: @unchecked Sendable {
     /// Whether the file this descriptor reads is still the one at `path` (repair moves
     /// segments to quarantine/; appending to a moved file would lose transactions).
     var isStillInPlace: Bool {
-        var open = stat(), named = stat()
-        guard fstat(fd, &open) == 0, stat(path, &named) == 0 else { return false }
-        return open.st_ino == named.st_ino && open.st_dev == named.st_dev
+        guard let open = Posix.fileID(fd), let named = Posix.fileID(path) else { return false }
+        return open == named
     }
 }
 
@@ -315,10 +314,16 @@ public final class EventStore: @unchecked Sendable {
 
     // MARK: Writing
 
+    /// The store's sync file, shared by all writers for group commit; opened at the first
+    /// commit (nil if it cannot be used: then each commit syncs for itself). Guarded by `writer`.
+    private lazy var syncGate: SyncGate? = SyncGate.open(directory: path)
+
     /// Commits one transaction: takes the lock, catches up with other processes' frames, asks
     /// `build` for the events against the now-current view (the domain re-validates there),
-    /// refuses stale versions (`StaleEdit`), appends one frame, releases the lock, then
-    /// fdatasyncs (so concurrent commits share syncs) and only then returns.
+    /// refuses stale versions (`StaleEdit`), appends one frame and publishes the log's new tail,
+    /// releases the lock, then makes the frame durable — by a sync of another process that
+    /// began after it was written, or by its own fdatasync as the group's leader (`SyncGate`) —
+    /// and only then returns.
     @discardableResult
     public func commit(_ build: (StoreView) throws -> [Event]) throws -> CommitReceipt {
         if isReadOnly { throw StoreError.readOnly(reason: "opened read-only") }
@@ -381,7 +386,8 @@ public final class EventStore: @unchecked Sendable {
         }
         let segment = cursor.segment
         let offset = cursor.validEnd
-        let frame = Frame.encode(sequence: sequence, salt: segment.header.salt, previousHash: cursor.lastFrameHash, payload: payload)
+        let previousHash = cursor.lastFrameHash
+        let frame = Frame.encode(sequence: sequence, salt: segment.header.salt, previousHash: previousHash, payload: payload)
         do {
             try io.writeAll(segment.fd, frame, at: offset)
         } catch {
@@ -409,6 +415,12 @@ public final class EventStore: @unchecked Sendable {
         cursor.lastFrameEnd = UInt64(cursor.validEnd)
         cursor.lastFrameHash = frame.withUnsafeBytes { sha256($0) }
         stateLock.withLock { current.apply(events, sequence: sequence, at: position) }
+        // The new tail, for the sync leader: published after the frame is written, under the lock.
+        let gate = syncGate
+        let appended = gate?.marker(segment: segment.number, salt: segment.header.salt, sequence: sequence,
+                                    start: UInt64(offset), end: UInt64(cursor.validEnd),
+                                    previousHash: previousHash, hash: cursor.lastFrameHash)
+        if let gate, let appended { gate.publishAppended(appended) }
         Posix.unlock(lockFD)
         writer.unlock()
         locked = false
@@ -419,7 +431,11 @@ public final class EventStore: @unchecked Sendable {
         // processes share syncs. A failed sync is fatal for writing (the kernel may have
         // dropped the pages; a retry would lie).
         do {
-            try io.dataSync(segment.fd)
+            if let gate, let appended {
+                _ = try gate.makeDurable(appended) { () throws(FileIOError) in try io.dataSync(segment.fd) }
+            } else {
+                try io.dataSync(segment.fd)
+            }
         } catch {
             let failure = StoreError.syncFailed(file: segment.name, errno: error.errno)
             writer.withLock { writeDisabled = failure.description }

@@ -15,10 +15,30 @@ enum Posix {
         }
     }
 
+    /// The file's size. Asks for the size only: a plain fstat also reads the timestamps, and
+    /// with multigrain timestamps (Linux 6.13+) that makes the next write change the inode, so
+    /// that commit's fdatasync writes the inode block too (see CDeskStore/statx.c).
     static func size(_ fd: Int32, path: String) throws(StoreError) -> Int64 {
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError.fromErrno("stat", path) }
-        return Int64(st.st_size)
+        var size: Int64 = 0
+        guard opsdesk_file_size(fd, &size) == 0 else { throw StoreError.fromErrno("stat", path) }
+        return size
+    }
+
+    /// Device and inode of the open file `fd`, or of `path` (nil if it cannot be looked up);
+    /// without reading timestamps, as `size`.
+    static func fileID(_ fd: Int32) -> FileID? {
+        var id = FileID(device: 0, inode: 0)
+        return opsdesk_file_id(fd, nil, &id.device, &id.inode) == 0 ? id : nil
+    }
+
+    static func fileID(_ path: String) -> FileID? {
+        var id = FileID(device: 0, inode: 0)
+        return opsdesk_file_id(-1, path, &id.device, &id.inode) == 0 ? id : nil
+    }
+
+    struct FileID: Equatable {
+        var device: UInt64
+        var inode: UInt64
     }
 
     /// Reads exactly `count` bytes at `offset`, or fewer if the file is shorter.
@@ -62,6 +82,13 @@ enum Posix {
     }
 
     static func tryLockExclusive(_ fd: Int32) -> Bool { opsdesk_flock(fd, LOCK_EX | LOCK_NB) == 0 }
+
+    /// Takes a shared lock (blocking). Interrupted waits are resumed.
+    static func lockShared(_ fd: Int32, path: String) throws(StoreError) {
+        while opsdesk_flock(fd, LOCK_SH) != 0 {
+            if errno != EINTR { throw StoreError.fromErrno("lock", path) }
+        }
+    }
 
     static func unlock(_ fd: Int32) { _ = opsdesk_flock(fd, LOCK_UN) }
 

@@ -92,11 +92,12 @@ func sleepUntilRealtime(_ nanoseconds: Int64) {
 }
 
 /// Runs `count` copies of a timed child concurrently, all starting at one moment; each prints
-/// the number of operations it completed; returns the total per second.
-func runTimedChildren(count: Int, arguments: [String], seconds: Double) throws -> Double {
+/// the number of operations it completed; returns the total per second. Children get ids from
+/// `firstID` on (an id is a range of record numbers: runs into one database need new ones).
+func runTimedChildren(count: Int, arguments: [String], seconds: Double, firstID: Int = 0) throws -> Double {
     let startAt = realtimeNanoseconds() + 400_000_000
     var children: [BenchChild] = []
-    for id in 0..<count {
+    for id in firstID..<(firstID + count) {
         children.append(try BenchChild.start(arguments + ["--id", String(id), "--start-at", String(startAt),
                                                           "--seconds", String(seconds)]))
     }

@@ -16,11 +16,20 @@ import Glibc
 //       (ci:torture-W) from version i to i+1, in one transaction: the two are present together or
 //       not at all. Resumes from the tally's version, so a killed writer can be started again.
 //       Prints "ready W i" once open, then "ack W i" per durable transaction.
+//       With --sync-delay-us U each fdatasync is reported ("leading W" before it, "synced W" after)
+//       and padded with random pauses of up to U µs before and after (after: between a leader's
+//       sync and its publishing the durable marker), so kills land there; each ack then says
+//       whether this process synced for it ("ack W i synced") or another's sync covered it
+//       ("ack W i shared").
 //   store-torture conflict --store DIR --writer W --records N --count N [--seed S] [--delay-us U] [--label L]
 //       N attempts to bump the counter of a random one of INC-1…INC-N, built on the version last
 //       read (then a random pause of up to U µs, so other writers get in between). Prints
 //       "applied W i RECORD BASE" or "stale W i RECORD BASE CURRENT" per attempt. Each edit sets the
 //       record's tag to "L:i" (L defaults to W), so the test finds it in the history.
+//   store-torture failing-leader --store DIR --writer W --release-file PATH
+//       Commits one transaction whose fdatasync reports "leading W", waits until PATH exists and
+//       then fails with EIO; prints "failed W" when the commit is refused, then "disabled W" when
+//       a second commit is refused because writing is disabled.
 //   store-torture compact --store DIR [--count N]
 //       Writes snapshots in a loop: "compacting K" before and "compacted K" after each.
 //
@@ -93,11 +102,94 @@ func intField(_ state: RecordState?, _ name: String) -> Int64 {
     return 0
 }
 
+/// The real file I/O, with every fdatasync reported and padded with random pauses.
+final class ReportedSyncIO: FileIO, @unchecked Sendable {
+    let real = SystemFileIO()
+    let writer: Int
+    let maxDelay: UInt32
+    private let lock = NSLock()
+    private var rng: SplitMix
+    private var count = 0
+    init(writer: Int, maxDelay: Int, seed: UInt64) {
+        self.writer = writer
+        self.maxDelay = UInt32(max(0, maxDelay))
+        rng = SplitMix(seed: seed)
+    }
+    var syncs: Int { lock.withLock { count } }
+    private func pause() { usleep(lock.withLock { UInt32(rng.next() % UInt64(maxDelay + 1)) }) }
+    func dataSync(_ fd: Int32) throws(FileIOError) {
+        lock.withLock { count += 1 }
+        report("leading \(writer)")
+        pause()
+        try real.dataSync(fd)
+        report("synced \(writer)")
+        pause()
+    }
+    func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileIOError) -> Int {
+        try real.pwrite(fd, bytes, at: offset)
+    }
+    func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
+    func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
+    func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
+}
+
+/// The real file I/O whose first fdatasync waits for a file to appear, then fails with EIO.
+final class FailingLeaderIO: FileIO, @unchecked Sendable {
+    let real = SystemFileIO()
+    let writer: Int
+    let releaseFile: String
+    private let lock = NSLock()
+    private var failed = false
+    init(writer: Int, releaseFile: String) { self.writer = writer; self.releaseFile = releaseFile }
+    func dataSync(_ fd: Int32) throws(FileIOError) {
+        guard lock.withLock({ defer { failed = true }; return !failed }) else { return try real.dataSync(fd) }
+        report("leading \(writer)")
+        var waited = 0
+        while access(releaseFile, F_OK) != 0 && waited < 60_000 { usleep(1000); waited += 1 }
+        throw FileIOError(errno: EIO)
+    }
+    func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileIOError) -> Int {
+        try real.pwrite(fd, bytes, at: offset)
+    }
+    func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
+    func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
+    func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
+}
+
+func runFailingLeader(_ args: Arguments) throws {
+    let writer = try args.int("writer")
+    let io = FailingLeaderIO(writer: writer, releaseFile: try args.string("release-file"))
+    let store = try EventStore.open(at: try args.string("store"), io: io)
+    report("ready \(writer)")
+    func attempt(_ n: Int) throws {
+        _ = try store.commit { _ in
+            [Event(record: RecordID(.incident, writer * 1_000_000 + n), action: EventAction("incident.created"),
+                   actor: "torture-\(writer)", at: Date(), baseVersion: 0, changes: [FieldChange("n", to: .int(Int64(n)))])]
+        }
+    }
+    do {
+        try attempt(1)
+        throw TortureError("the commit whose sync failed was acknowledged")
+    } catch StoreError.syncFailed {
+        report("failed \(writer)")
+    }
+    do {
+        try attempt(2)
+        throw TortureError("a commit after a failed sync was acknowledged")
+    } catch StoreError.writingDisabled {
+        report("disabled \(writer)")
+    }
+}
+
 func runDistinct(_ args: Arguments) throws {
     let writer = try args.int("writer")
     let limit = try args.int("count", default: Int.max)
-    var rng = SplitMix(seed: UInt64(try args.int("seed", default: 1)) &+ UInt64(writer))
-    let store = try EventStore.open(at: try args.string("store"))
+    let seed = UInt64(try args.int("seed", default: 1))
+    var rng = SplitMix(seed: seed &+ UInt64(writer))
+    let reported = (try? args.int("sync-delay-us")).map {
+        ReportedSyncIO(writer: writer, maxDelay: $0, seed: seed &* 31 &+ UInt64(writer))
+    }
+    let store = try EventStore.open(at: try args.string("store"), io: reported ?? SystemFileIO())
     let tally = tallyRecord(writer)
     var i = Int(store.view.record(tally)?.version ?? 0)
     report("ready \(writer) \(i)")
@@ -109,6 +201,7 @@ func runDistinct(_ args: Arguments) throws {
         let number = writer * 1_000_000 + i + 1
         let base = UInt64(i)
         let now = Date()
+        let syncsBefore = reported?.syncs ?? 0
         _ = try store.commit { _ in
             [Event(record: RecordID(.incident, number), action: EventAction("incident.created"),
                    actor: "torture-\(writer)", at: now, baseVersion: 0,
@@ -118,7 +211,11 @@ func runDistinct(_ args: Arguments) throws {
                    actor: "torture-\(writer)", at: now, baseVersion: base,
                    changes: [FieldChange("count", from: .int(Int64(i)), to: .int(Int64(i + 1)))])]
         }
-        report("ack \(writer) \(i)")
+        if let reported {
+            report("ack \(writer) \(i) \(reported.syncs > syncsBefore ? "synced" : "shared")")
+        } else {
+            report("ack \(writer) \(i)")
+        }
         i += 1
         done += 1
     }
@@ -179,6 +276,7 @@ do {
     case "distinct": try runDistinct(args)
     case "conflict": try runConflict(args)
     case "compact": try runCompact(args)
+    case "failing-leader": try runFailingLeader(args)
     default: throw TortureError("unknown mode \(args.mode)")
     }
 } catch {

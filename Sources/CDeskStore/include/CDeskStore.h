@@ -14,4 +14,8 @@ int opsdesk_crc32c_hardware(void);
 int opsdesk_flock(int fd, int operation);
 /// 1 when all `length` bytes at `data` are zero (pre-allocated free space at a segment's end).
 int opsdesk_all_zero(const void *data, size_t length);
+/// The size of the open file `fd`, without reading its timestamps (statx; see statx.c). 0 or -1 and errno.
+int opsdesk_file_size(int fd, int64_t *size);
+/// Device and inode of `path` (or of `fd` when `path` is NULL), without reading timestamps.
+int opsdesk_file_id(int fd, const char *path, uint64_t *device, uint64_t *inode);
 #endif

@@ -1,0 +1,174 @@
+@testable import DeskStore
+import Foundation
+import ITSM
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension MultiProcessTests {
+    /// Five writers share syncs (group commit) with every fdatasync padded by random pauses
+    /// before and after it, and are killed with SIGKILL at seeded random moments: some while
+    /// leading — before their sync, or between their sync and publishing the durable marker —
+    /// some while queued as followers. After each round every transaction a writer acknowledged
+    /// is in the store, whole, read-only and writable, and `verify` finds the log intact. Some
+    /// acknowledgements must have come from another process's sync, or the test proved nothing.
+    @Test func killedLeadersAndFollowersLoseNoAcknowledgedTransaction() throws {
+        let torture = try tortureExecutable()
+        let scratch = try ScratchDirectory("groupcommit-kill9")
+        defer { scratch.remove() }
+        let storePath = scratch.path + "/store"
+        _ = try EventStore.create(at: storePath, group: nil)
+        var rng = SeededGenerator(seed: 0x6763_6B69_6C6C)
+        let writers = 5
+        let rounds = 8
+        var highestAcked = [Int](repeating: -1, count: writers + 1)
+        var killedWhileLeading = 0, killedOtherwise = 0
+        var sharedAcks = 0, syncedAcks = 0
+
+        for round in 0..<rounds {
+            var children: [ChildProcess] = []
+            defer { for child in children where child.waitStatus == nil { child.signal(SIGKILL); child.wait() } }
+            for w in 1...writers {
+                children.append(try ChildProcess(
+                    executable: torture,
+                    arguments: ["distinct", "--store", storePath, "--writer", String(w), "--seed", String(round),
+                                "--sync-delay-us", "1500"],
+                    name: "writer \(w)", stderrPath: scratch.path + "/writer-\(w).stderr"))
+            }
+            var lastLine = [String](repeating: "", count: writers)
+            var ready = Set<Int>()
+            func absorb() {
+                for (index, child) in children.enumerated() {
+                    for line in child.takeLines() {
+                        lastLine[index] = line
+                        let parts = line.split(separator: " ")
+                        switch parts.first {
+                        case "ready": ready.insert(index)
+                        case "ack":
+                            guard parts.count == 4, let w = Int(parts[1]), let i = Int(parts[2]), w == index + 1 else {
+                                Issue.record("round \(round): unexpected line from \(child.name): \(line)")
+                                continue
+                            }
+                            highestAcked[w] = max(highestAcked[w], i)
+                            if parts[3] == "shared" { sharedAcks += 1 } else { syncedAcks += 1 }
+                        default: break
+                        }
+                    }
+                }
+            }
+            let readyDeadline = monotonicMilliseconds() + 15_000
+            while ready.count < children.count {
+                pollChildren(children, milliseconds: 50)
+                absorb()
+                if let dead = children.first(where: { $0.reachedEOF }) {
+                    dead.wait()
+                    Issue.record("round \(round): \(dead.name) ended before it was ready (\(dead.terminationDescription)): \(dead.stderrText)")
+                    return
+                }
+                guard monotonicMilliseconds() < readyDeadline else {
+                    Issue.record("round \(round): writers not ready within 15 s")
+                    return
+                }
+            }
+            let start = monotonicMilliseconds()
+            var killAt = children.map { _ in start + Int64.random(in: 60...500, using: &rng) }
+            while children.contains(where: { !$0.reachedEOF }) {
+                pollChildren(children, milliseconds: 2)
+                absorb()
+                let now = monotonicMilliseconds()
+                for (index, child) in children.enumerated() where child.waitStatus == nil && now >= killAt[index] {
+                    child.signal(SIGKILL)
+                    child.wait()
+                    killAt[index] = .max
+                }
+                if now > start + 10_000 {
+                    Issue.record("round \(round): writers still running 10 s after their kill time")
+                    return
+                }
+            }
+            absorb()
+            for (index, child) in children.enumerated() {
+                child.wait()
+                #expect(child.wasKilled, "round \(round): \(child.name) ended with \(child.terminationDescription): \(child.stderrText)")
+                // "leading": killed before or during its sync; "synced": after it, before publishing.
+                if lastLine[index].hasPrefix("leading") || lastLine[index].hasPrefix("synced") {
+                    killedWhileLeading += 1
+                } else {
+                    killedOtherwise += 1
+                }
+            }
+
+            for readOnly in [true, false] {
+                let store = try EventStore.open(at: storePath, readOnly: readOnly)
+                for w in 1...writers {
+                    let present = Int(store.view.record(RecordID(kind: .configurationItem, key: "torture-\(w)"))?.version ?? 0)
+                    #expect(present > highestAcked[w],
+                            "round \(round)\(readOnly ? " read-only" : ""): writer \(w) acknowledged #\(highestAcked[w]) but the store holds #0…#\(present - 1)")
+                    for i in 0..<present {
+                        #expect(store.view.record(RecordID(.incident, w * 1_000_000 + i + 1))?.version == 1,
+                                "round \(round): writer \(w)'s incident \(i) is missing beside its tally")
+                    }
+                }
+            }
+            let report = try EventStore.verify(at: storePath)
+            #expect(report.isIntact, "round \(round): \(report)")
+        }
+        #expect(sharedAcks > 0, "no acknowledgement came from another process's sync: \(syncedAcks) synced alone")
+        #expect(syncedAcks > 0)
+        #expect(killedWhileLeading > 0, "no kill landed while a writer was leading a sync (\(killedOtherwise) elsewhere)")
+        #expect(killedOtherwise > 0)
+    }
+
+    /// A real process leads a sync, is held inside it while two writers of this process append
+    /// behind it, and then its fdatasync fails (EIO, through the FileIO seam). It must publish
+    /// nothing: the two are not acknowledged through it — one of them syncs, after the failure,
+    /// and covers the other. The failing process's commit is refused and its writing disabled.
+    @Test func aRealLeaderWhoseSyncFailsAcknowledgesNobodyThroughIt() throws {
+        let torture = try tortureExecutable()
+        let scratch = try ScratchDirectory("groupcommit-eio")
+        defer { scratch.remove() }
+        let storePath = scratch.path + "/store"
+        let setup = try EventStore.create(at: storePath, group: nil)
+        try setup.commit { _ in [Event(record: RecordID(.incident, 1), action: EventAction("incident.created"), actor: "setup",
+                                       at: Date(), baseVersion: 0, changes: [FieldChange("n", to: .int(0))])] }
+        let releaseFile = scratch.path + "/release"
+        let leader = try ChildProcess(executable: torture,
+                                      arguments: ["failing-leader", "--store", storePath, "--writer", "7", "--release-file", releaseFile],
+                                      name: "failing leader", stderrPath: scratch.path + "/leader.stderr")
+        defer { if leader.waitStatus == nil { leader.signal(SIGKILL); leader.wait() } }
+        var lines: [String] = []
+        let deadline = monotonicMilliseconds() + 20_000
+        while !lines.contains("leading 7") && !leader.reachedEOF && monotonicMilliseconds() < deadline {
+            pollChildren([leader], milliseconds: 20)
+            lines += leader.takeLines()
+        }
+        guard lines.contains("leading 7") else {
+            leader.wait()
+            Issue.record("the failing leader never started its sync: \(lines) \(leader.stderrText)")
+            return
+        }
+        let ioA = HeldSyncIO(), ioC = HeldSyncIO()
+        let a = try EventStore.open(at: storePath, io: ioA)
+        let c = try EventStore.open(at: storePath, io: ioC)
+        let first = Background { try a.commit { _ in [created(inc(2))] } }
+        let second = Background { try c.commit { _ in [created(inc(3))] } }
+        #expect(eventually { syncMarkers(storePath).appended?.sequence == 4 }, "the two writers did not append behind the leader")
+        #expect(syncMarkers(storePath).durable.map { $0.sequence < 2 } ?? true, "durability claimed during the leader's sync")
+        #expect(ioA.syncs + ioC.syncs == 0, "a follower synced while the leader still held the sync lock")
+        close(open(releaseFile, O_CREAT | O_WRONLY, 0o600))
+        try first.wait(); try second.wait()
+        while !leader.reachedEOF && monotonicMilliseconds() < deadline + 20_000 {
+            pollChildren([leader], milliseconds: 20)
+            lines += leader.takeLines()
+        }
+        lines += leader.takeLines()
+        leader.wait()
+        #expect(leader.exitedCleanly, "\(leader.terminationDescription): \(leader.stderrText)")
+        #expect(lines.contains("failed 7") && lines.contains("disabled 7"), "\(lines)")
+        #expect(ioA.syncs + ioC.syncs == 1, "after the leader's failed sync exactly one follower must sync (A \(ioA.syncs), C \(ioC.syncs))")
+        #expect(syncMarkers(storePath).durable?.sequence == 4)
+        let reopened = try EventStore.open(at: storePath, readOnly: true)
+        #expect(reopened.view.record(inc(2)) != nil && reopened.view.record(inc(3)) != nil)
+    }
+}
