@@ -261,7 +261,7 @@ public struct IncidentTable: Sendable {
         // Title/ID hits in the base image.
         var hit = [UInt64](repeating: 0, count: (image.count + 63) / 64)
         if rows.count > image.count / 16 {
-            // One pass of memmem over the lowercased buffer, split into row-aligned parts that
+            // One pass over the lowercased buffer (TitleScan), split into row-aligned parts that
             // run on all cores (each part sets bits of its own 64-row words only).
             let buffer = image.searchBytes
             let ends = image.column32(.searchEnd)
@@ -508,8 +508,12 @@ enum RadixSort {
 func c_memmem(_ haystack: UnsafeRawPointer, _ haystackLength: Int,
               _ needle: UnsafeRawPointer, _ needleLength: Int) -> UnsafeMutableRawPointer?
 
-/// One memmem pass over a row-aligned part of the search buffer. The pointers stay valid for
-/// the call that makes it; parts touch disjoint 64-row words of `bits`.
+/// One pass over a row-aligned part of the search buffer, eight bytes at a time: a word is
+/// looked at only where both the needle's first byte and its last byte (at the needle's
+/// distance) occur, and a row is left at its first hit. glibc's memmem costs a call per hit,
+/// which for a one- or two-letter needle is a call per row (the `/` filter's first keystroke:
+/// ~100 ms at a million rows, against ~10 ms for this pass). The pointers stay valid for the
+/// call that makes it; parts touch disjoint 64-row words of `bits`.
 struct TitleScan: @unchecked Sendable {
     let base: UnsafeRawPointer
     let limit: Int
@@ -520,19 +524,53 @@ struct TitleScan: @unchecked Sendable {
     let rows: Int
     let rowsPerPart: Int
 
+    /// High bit set in each byte of `v` that is zero (exact: no carries between bytes).
+    @inline(__always) static func zeroBytes(_ v: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((v & low7) &+ low7) | v) & 0x8080_8080_8080_8080
+    }
+
     func scan(part: Int) {
         let firstRow = part * rowsPerPart, endRow = min(rows, firstRow + rowsPerPart)
-        guard firstRow < endRow else { return }
+        guard firstRow < endRow, needleCount > 0 else { return }
         var offset = firstRow == 0 ? 0 : Int(ends[firstRow - 1])
         let stop = min(Int(ends[endRow - 1]), limit)
         var row = firstRow
-        while offset < stop {
-            guard let p = c_memmem(base + offset, stop - offset, needle, needleCount) else { break }
-            let at = UnsafeRawPointer(p) - base
+        let k = needleCount
+        let first = UInt64(needle.load(as: UInt8.self)) &* 0x0101_0101_0101_0101
+        let last = UInt64(needle.load(fromByteOffset: k - 1, as: UInt8.self)) &* 0x0101_0101_0101_0101
+        /// Marks the row holding byte `at`; false when it is past this part.
+        @inline(__always) func hit(_ at: Int) -> Bool {
             while row < endRow && Int(ends[row]) <= at { row += 1 }
-            guard row < endRow else { break }
+            guard row < endRow else { return false }
             bits[row >> 6] |= 1 << UInt64(row & 63)
             offset = Int(ends[row])
+            return true
+        }
+        @inline(__always) func matches(_ at: Int) -> Bool {
+            k <= 2 || memcmp(base + at + 1, needle + 1, k - 2) == 0
+        }
+        while offset + k <= stop {
+            if offset + 7 + k <= stop {
+                let a = (base + offset).loadUnaligned(as: UInt64.self)
+                let b = (base + offset + k - 1).loadUnaligned(as: UInt64.self)
+                var m = Self.zeroBytes(a ^ first) & Self.zeroBytes(b ^ last)
+                var found = false
+                while m != 0 {
+                    let at = offset + m.trailingZeroBitCount >> 3
+                    if matches(at) {
+                        guard hit(at) else { return }
+                        found = true
+                        break
+                    }
+                    m &= m - 1
+                }
+                if !found { offset += 8 }
+            } else if memcmp(base + offset, needle, k) == 0 {
+                guard hit(offset) else { return }
+            } else {
+                offset += 1
+            }
         }
     }
 }
