@@ -48,10 +48,8 @@ struct ConsoleCommand: ParsableCommand {
         if let printFrame {
             let size = try Self.size(printFrame)
             let start = ConsoleStart(session: Session(options: options), actAs: options.actAs, terminal: nil, queue: savedQueue)
-            FileHandle.standardOutput.write(Data(ConsoleStart.text(of: start.firstFrame(size: size)).utf8))
-            // The first screen is all that was asked for: leave without waiting for the store's
-            // background open.
-            exit(0)
+            FileHandle.standardOutput.write(Data(ConsoleStart.text(of: start.firstFrame(size: size))))
+            return  // the first screen is all that was asked for; the store is never opened
         }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             let stream = isatty(STDIN_FILENO) == 1 ? "standard output" : "standard input"
@@ -94,6 +92,7 @@ struct ConsoleCommand: ParsableCommand {
         let shell = try Shell(state: start.state, screen: screen, services: services)
         start.link?.attach(shell.mailbox)
         let mailbox = shell.mailbox
+        start.opening?.start()
         start.opening?.whenOpen { result in
             switch result {
             case let .success(desk): mailbox.post(.store(Session.overview(of: storePath, openStore: desk.store)))

@@ -9,8 +9,9 @@ import Terminal
 ///
 /// With a current `queue-rows` image the incident queue's first frame comes from the image
 /// alone (`Desk.firstLook`: a few milliseconds at a million incidents) and the store opens on
-/// a background thread; the pane switches to the live desk when it is there. Otherwise the
-/// store is opened first, as before.
+/// a background thread once the console starts (`opening.start()`; `--print-frame` needs no
+/// store and never starts it); the pane switches to the live desk when it is there. Otherwise
+/// the store is opened first, as before.
 struct ConsoleStart {
     var state: AppState
     var link: DeskLink?
@@ -78,15 +79,21 @@ struct ConsoleStart {
         return Render.frame(s).canvas
     }
 
-    /// A frame as plain text: one line per row, trailing blanks dropped.
-    static func text(of canvas: Canvas) -> String {
-        let backend = TestBackend(size: canvas.size)
-        backend.present(canvas, cursor: nil)
-        return backend.lines.map { line in
-            var l = Substring(line)
-            while l.last == " " { l = l.dropLast() }
-            return String(l)
-        }.joined(separator: "\n") + "\n"
+    /// A frame as plain text: one line per row, trailing blanks dropped; the cells' text as
+    /// the test backend reads it (continuation cells of wide glyphs skipped).
+    static func text(of canvas: Canvas) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(canvas.size.width * canvas.size.height * 2)
+        for y in 0..<canvas.size.height {
+            let start = out.count
+            for x in 0..<canvas.size.width {
+                let cell = canvas[x, y]
+                if cell.width != 0 { out.append(contentsOf: cell.text.utf8) }
+            }
+            while out.count > start && out.last == 32 { out.removeLast() }
+            out.append(10)
+        }
+        return out
     }
 }
 

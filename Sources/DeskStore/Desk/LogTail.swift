@@ -25,7 +25,7 @@ enum LogTail {
         for number in numbers.reversed() {
             guard let segment = try? Segment(directory: path, number: number, writable: false) else { return nil }
             guard segment.header.firstSequence <= sequence else { continue }
-            return withMapped(segment) { b in
+            return withMapped(segment) { (b: UnsafeRawBufferPointer) -> LogAnchor? in
                 var o = StoreFormat.segmentHeaderSize
                 while o + StoreFormat.frameHeaderSize <= b.count {
                     let length = Int(b.u32(at: o))

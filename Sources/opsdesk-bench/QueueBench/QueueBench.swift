@@ -168,7 +168,7 @@ enum QueueBench {
             let t2 = queueNow()
             let sum = frame.render()
             let t3 = queueNow()
-            say("  first look in-process: image + log check + directory \(ms(t1 - t0)), queue (select + sort) \(ms(t2 - t1)), render \(ms(t3 - t2)) [\(sum & 0xFF)]")
+            say("  first look in-process: image + log check + directory \(ms(t1 - t0)), pane (queue select + sort) and console state \(ms(t2 - t1)), render \(ms(t3 - t2)) [\(sum & 0xFF)]")
         }
 
         // 4b. The same with the image behind the log by one commit: the console opens the store first.

@@ -14,9 +14,20 @@ public final class OpeningDeskClient: IncidentDeskClient, @unchecked Sendable {
     private var followers: [@Sendable () -> Void] = []      // guarded by condition
     private var waiters: [@Sendable (Result<Desk, any Error>) -> Void] = []  // guarded by condition
 
-    /// Starts `open` on a background thread at once.
+    private let open: @Sendable () throws -> Desk
+    private var started = false                              // guarded by condition
+
+    /// A client whose desk `open` makes, once `start()` is called.
     public init(user: String, open: @escaping @Sendable () throws -> Desk) {
         self.user = user
+        self.open = open
+    }
+
+    /// Runs `open` on a background thread (once; later calls do nothing). The console calls
+    /// it right before its loop starts; `--print-frame` never does (it needs no store).
+    public func start() {
+        let first = condition.withLock { defer { started = true }; return !started }
+        guard first else { return }
         let thread = Thread { [self] in finish(Result { DeskClient(desk: try open()) }) }
         thread.name = "opsdesk.store-open"
         thread.start()
