@@ -61,7 +61,7 @@ struct ConsoleStart {
         }
         // Counted from the desk's own store when it is open: the store is opened once. While
         // it opens in the background the counts come later (a `.store` message).
-        var info = session.info(terminal: terminal, store: openStore, counting: opening == nil)
+        var info = session.info(terminal: terminal, store: openStore, counting: opening == nil, listing: opening == nil)
         if let actingUser { info.user = actingUser }
         if let storeWarning { info.warnings.append(storeWarning) }
         state = AppState(size: Size(width: 80, height: 24), info: info,

@@ -33,10 +33,13 @@ struct Session {
     }
 
     /// `store`: the store the console already has open, so counting does not open it again.
-    /// `counting: false`: the folder's files only, no record counts (the console's first frame
-    /// while the store is still opening; the counts follow once it is open).
-    func info(terminal: String?, store: EventStore? = nil, counting: Bool = true) -> SessionInfo {
-        SessionInfo(version: OpsDeskVersion.current, store: Session.overview(of: storePath, openStore: store, counting: counting), user: actingUser(),
+    /// `counting: false`: the folder's files only, no record counts. `listing: false`: not even
+    /// the files (the console's first frame drawn from the rows image, which shows neither:
+    /// the full overview follows once the store is open).
+    func info(terminal: String?, store: EventStore? = nil, counting: Bool = true, listing: Bool = true) -> SessionInfo {
+        let overview = listing ? Session.overview(of: storePath, openStore: store, counting: counting)
+                               : StoreOverview(path: storePath, exists: true)
+        return SessionInfo(version: OpsDeskVersion.current, store: overview, user: actingUser(),
                     configPath: config.path, configExists: config.exists,
                     themeName: theme.theme.name + (theme.noColor ? " (NO_COLOR)" : ""), themePath: themePath,
                     terminal: terminal, warnings: warnings)

@@ -159,10 +159,22 @@ public struct IncidentTable: Sendable {
         let openCodes: [Bool] = (0...8).map { c in Code.state(UInt8(c)).isOpen && c != 0 }
         switch scope {
         case .all:
-            return (0..<Int32(count)).map { $0 }
+            return [Int32](unsafeUninitializedCapacity: count) { b, n in
+                for i in 0..<count { b[i] = Int32(i) }
+                n = count
+            }
         case .open:
-            out.reserveCapacity(count)
-            for i in 0..<image.count where openCodes[Int(min(states[i], 8))] && !isReplaced(i) { out.append(Int32(i)) }
+            // The console's start view, at a million rows: a lookup table per state byte and
+            // the replaced bits read without bounds checks.
+            var open = (0..<256).map { c in c <= 8 && openCodes[c] }
+            out.reserveCapacity(count / 8)
+            open.withUnsafeMutableBufferPointer { isOpen in
+                replaced.withUnsafeBufferPointer { bits in
+                    for i in 0..<image.count where isOpen[Int(states[i])] && bits[i >> 6] & (1 << UInt64(i & 63)) == 0 {
+                        out.append(Int32(i))
+                    }
+                }
+            }
         case let .assignedTo(user):
             let ids = stringIDs { $0 == user }
             let col = image.column32(.assignee)
@@ -329,7 +341,8 @@ public struct IncidentTable: Sendable {
         // Names' alphabetical ranks only for the name columns (sorting every name costs ~1 ms).
         let byName: Set<IncidentColumn> = [.assignee, .group, .service, .ci]
         let ranks = byName.contains(sort.column) ? stringRanks() : Ranks(byID: [], order: [])
-        var keys = [UInt64](repeating: 0, count: rows.count)
+        // Every slot is written below: no need to zero them first.
+        var keys = [UInt64](unsafeUninitializedCapacity: rows.count) { _, n in n = rows.count }
         if sort.column == .sla {
             // The default order, at a million rows: straight from the columns.
             let stage = image.column8(.resStage), due = image.column32(.resDue), priority = image.column8(.priority)
@@ -487,25 +500,37 @@ enum RadixSort {
         return heap.sorted()
     }
 
+    /// LSD radix sort, a byte a pass: one pass counts all eight bytes' histograms (8 × 256
+    /// counters stay in L1; 16-bit digits' 65,536 counters did not, and were cleared and
+    /// scanned every pass), then one scatter per byte that is not the same in every key.
     static func sort(_ keys: inout [UInt64]) {
         let n = keys.count
         guard n > 64 else { keys.sort(); return }
-        var other = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 65536)
-        for shift in stride(from: 0, to: 64, by: 16) {
-            for k in 0..<65536 { counts[k] = 0 }
-            keys.withUnsafeBufferPointer { src in
-                for v in src { counts[Int((v >> UInt64(shift)) & 0xFFFF)] += 1 }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        keys.withUnsafeBufferPointer { src in
+            counts.withUnsafeMutableBufferPointer { c in
+                for v in src {
+                    for b in 0..<8 { c[b << 8 | Int((v >> UInt64(b << 3)) & 0xFF)] += 1 }
+                }
             }
-            if counts.contains(n) { continue }
+        }
+        var other = [UInt64](repeating: 0, count: n)
+        for b in 0..<8 {
+            let base = b << 8
+            // A byte equal in every key leaves the order as it is.
+            if counts[base + Int((keys[0] >> UInt64(b << 3)) & 0xFF)] == n { continue }
+            var offsets = [Int](repeating: 0, count: 256)
             var sum = 0
-            for k in 0..<65536 { let c = counts[k]; counts[k] = sum; sum += c }
+            for d in 0..<256 { offsets[d] = sum; sum += counts[base + d] }
+            let shift = UInt64(b << 3)
             keys.withUnsafeBufferPointer { src in
                 other.withUnsafeMutableBufferPointer { dst in
-                    for v in src {
-                        let d = Int((v >> UInt64(shift)) & 0xFFFF)
-                        dst[counts[d]] = v
-                        counts[d] += 1
+                    offsets.withUnsafeMutableBufferPointer { o in
+                        for v in src {
+                            let d = Int((v >> shift) & 0xFF)
+                            dst[o[d]] = v
+                            o[d] += 1
+                        }
                     }
                 }
             }
