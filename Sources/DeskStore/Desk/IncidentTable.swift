@@ -382,7 +382,8 @@ public struct IncidentTable: Sendable {
                 return (xp, x.1, a) < (yp, y.1, b)
             }
         }
-        RadixSort.sort(&keys)
+        // The low three bytes are the input position: already in order, and the sort is stable.
+        RadixSort.sort(&keys, fromByte: 3)
         return keys.map { rows[Int($0 & 0xFF_FFFF)] }
     }
 
@@ -503,19 +504,21 @@ enum RadixSort {
     /// LSD radix sort, a byte a pass: one pass counts all eight bytes' histograms (8 × 256
     /// counters stay in L1; 16-bit digits' 65,536 counters did not, and were cleared and
     /// scanned every pass), then one scatter per byte that is not the same in every key.
-    static func sort(_ keys: inout [UInt64]) {
+    /// Bytes below `fromByte` are left as they come (stable: keys equal above them keep their
+    /// input order), for keys whose low bytes are the input position.
+    static func sort(_ keys: inout [UInt64], fromByte: Int = 0) {
         let n = keys.count
         guard n > 64 else { keys.sort(); return }
         var counts = [Int](repeating: 0, count: 8 * 256)
         keys.withUnsafeBufferPointer { src in
             counts.withUnsafeMutableBufferPointer { c in
                 for v in src {
-                    for b in 0..<8 { c[b << 8 | Int((v >> UInt64(b << 3)) & 0xFF)] += 1 }
+                    for b in fromByte..<8 { c[b << 8 | Int((v >> UInt64(b << 3)) & 0xFF)] += 1 }
                 }
             }
         }
-        var other = [UInt64](repeating: 0, count: n)
-        for b in 0..<8 {
+        var other = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+        for b in fromByte..<8 {
             let base = b << 8
             // A byte equal in every key leaves the order as it is.
             if counts[base + Int((keys[0] >> UInt64(b << 3)) & 0xFF)] == n { continue }
