@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import ITSM
+@testable import DeskStore
+
+/// The `/` filter over every row: the word-at-a-time scan of the search buffer, and the
+/// matches read off its hit bits, agree with a plain substring test of each row's text.
+@Suite struct TitleScanTests {
+    @Test func everyRowFilterAgreesWithASubstringTestOfEachRow() throws {
+        let dir = TempDir()
+        let clock = TestClock(t0)
+        let desk = try smallDesk(dir, clock: clock)
+        let words = ["Printer", "jams", "on", "floor", "ünïcode", "東京", "VPN", "drops", "a", "pp"]
+        for k in 1...150 {
+            let title = (0..<(k % 5 + 1)).map { words[($0 * 7 + k) % words.count] }.joined(separator: k % 3 == 0 ? " " : "")
+            _ = try open(desk, "\(title) \(k % 11 == 0 ? "floor 2" : "")")
+        }
+        try desk.writeRowsImage()
+        let t = try Desk.open(at: dir.sub("store"), user: ActingUser(user: "bob"), clock: { clock.now }).snapshot.incidents
+        let every = t.rows(in: .all, now: clock.now)
+        for needle in ["p", "pp", "printer", "jamsp", "r on", "floor 2", "inc-1", "inc-12", "ü", "東京", "zzz", "npp"] {
+            let expected = every.filter { t.packed(Int($0)).searchText.contains(needle) }
+            #expect(t.filter(every, text: needle, everyRow: true) == expected, "\(needle)")
+            #expect(t.filter(every, text: needle) == expected, "\(needle)")
+            #expect(t.page(.all, text: needle.uppercased(), sort: IncidentSort(.id), limit: 500, now: clock.now).count == expected.count)
+        }
+    }
+}
