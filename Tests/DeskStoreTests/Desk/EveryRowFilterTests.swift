@@ -5,7 +5,7 @@ import ITSM
 
 /// The `/` filter over every row: the word-at-a-time scan of the search buffer, and the
 /// matches read off its hit bits, agree with a plain substring test of each row's text.
-@Suite struct TitleScanTests {
+@Suite struct EveryRowFilterTests {
     @Test func everyRowFilterAgreesWithASubstringTestOfEachRow() throws {
         let dir = TempDir()
         let clock = TestClock(t0)
