@@ -46,6 +46,38 @@ import Testing
         #expect(Self.comparable(session.lines()) == Self.comparable(openedLines))
     }
 
+    /// With a current image the console draws from it and opens the store behind it: a take
+    /// then commits, and another process's new incident reaches the pane.
+    @Test func consoleStartedFromTheImageActsAndFollowsOnceTheStoreIsOpen() throws {
+        let session = try TmuxSession()
+        defer { session.close() }
+        let store = try E2E.demo(session)
+        let id = try E2E.addIncident(session, store: store, title: "Badge reader at door 3 rejects every card")
+        #expect(E2E.cli(session, ["store", "compact", "--store", store]).status == 0)
+        try session.start(width: 120, height: 32, arguments: ["--store", store])
+        try E2E.waitForQueue(session)
+        session.sendKeys(":")
+        session.type("open \(id)")
+        session.sendKeys("Enter")
+        try session.waitFor("─ \(id) · P3 · New")
+        session.sendKeys("t")
+        try session.waitFor("Took \(id)")
+        let other = try E2E.addIncident(session, store: store, title: "Projector in room 4 shows no signal")
+        // The other process's commit reaches the pane through the follower (a few ms): until
+        // then `:open` says there is no such incident, so ask again.
+        var shown = false
+        for _ in 0..<20 where !shown {
+            session.sendKeys(":")
+            session.type("open \(other)")
+            session.sendKeys("Enter")
+            shown = (try? session.waitFor("Projector in room 4 shows no signal", timeout: 0.5)) != nil
+        }
+        #expect(shown)
+        session.sendKeys("q")
+        #expect(try session.exitStatus() == 0)
+        #expect(try E2E.show(session, store: store, id)["assignee"] as? String == "root")
+    }
+
     @Test func badSizeOrQueueIsAClearError() throws {
         let session = try TmuxSession()
         defer { session.close() }
