@@ -314,16 +314,38 @@ public struct IncidentTable: Sendable {
                 }
             }
         }
-        if everyRow && !anyName && overlay.isEmpty && added.isEmpty && rows.count == count {
-            var out: [Int32] = []
-            for (w, word) in hit.enumerated() where word != 0 {
-                var bits = word
-                while bits != 0 {
-                    out.append(Int32(w << 6 | bits.trailingZeroBitCount))
-                    bits &= bits - 1
+        if everyRow && overlay.isEmpty && added.isEmpty && rows.count == count {
+            // Rows whose title missed are checked against the names (a one-letter needle hits
+            // most titles, so few are left); then every set bit is a match, in index order.
+            let n = image.count
+            if anyName {
+                hit.withUnsafeMutableBufferPointer { words in
+                    nameIDs.withUnsafeBufferPointer { names in
+                        for w in words.indices {
+                            let valid: UInt64 = (w << 6) + 64 <= n ? ~0 : (1 << UInt64(n & 63)) &- 1
+                            var miss = ~words[w] & valid
+                            while miss != 0 {
+                                let b = miss.trailingZeroBitCount, i = w << 6 | b
+                                if names[Int(a[i])] || names[Int(g[i])] || names[Int(sv[i])] || names[Int(c[i])] { words[w] |= 1 << UInt64(b) }
+                                miss &= miss &- 1
+                            }
+                        }
+                    }
                 }
             }
-            return out
+            let total = hit.reduce(0) { $0 + $1.nonzeroBitCount }
+            return [Int32](unsafeUninitializedCapacity: total) { out, filled in
+                var k = 0
+                for (w, word) in hit.enumerated() where word != 0 {
+                    var bits = word
+                    while bits != 0 {
+                        out[k] = Int32(w << 6 | bits.trailingZeroBitCount)
+                        k += 1
+                        bits &= bits &- 1
+                    }
+                }
+                filled = k
+            }
         }
         var out: [Int32] = []
         out.reserveCapacity(rows.count / 4)

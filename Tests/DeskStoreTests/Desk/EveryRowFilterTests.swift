@@ -4,7 +4,8 @@ import ITSM
 @testable import DeskStore
 
 /// The `/` filter over every row: the word-at-a-time scan of the search buffer, and the
-/// matches read off its hit bits, agree with a plain substring test of each row's text.
+/// matches read off its hit bits (names checked for the rows whose text missed), agree with a
+/// plain substring test of each row's text and names.
 @Suite struct EveryRowFilterTests {
     @Test func everyRowFilterAgreesWithASubstringTestOfEachRow() throws {
         let dir = TempDir()
@@ -13,13 +14,17 @@ import ITSM
         let words = ["Printer", "jams", "on", "floor", "ünïcode", "東京", "VPN", "drops", "a", "pp"]
         for k in 1...150 {
             let title = (0..<(k % 5 + 1)).map { words[($0 * 7 + k) % words.count] }.joined(separator: k % 3 == 0 ? " " : "")
-            _ = try open(desk, "\(title) \(k % 11 == 0 ? "floor 2" : "")")
+            _ = try open(desk, "\(title) \(k % 11 == 0 ? "floor 2" : "")", group: k % 4 == 0 ? nil : "Service Desk")
         }
         try desk.writeRowsImage()
         let t = try Desk.open(at: dir.sub("store"), user: ActingUser(user: "bob"), clock: { clock.now }).snapshot.incidents
         let every = t.rows(in: .all, now: clock.now)
-        for needle in ["p", "pp", "printer", "jamsp", "r on", "floor 2", "inc-1", "inc-12", "ü", "東京", "zzz", "npp"] {
-            let expected = every.filter { t.packed(Int($0)).searchText.contains(needle) }
+        // Some needles match names too: "desk" (the group), "mail" (the service), "e" (both).
+        for needle in ["p", "pp", "printer", "jamsp", "r on", "floor 2", "inc-1", "inc-12", "ü", "東京", "zzz", "npp", "desk", "mail", "e"] {
+            let expected = every.filter { i in
+                let r = t.packed(Int(i))
+                return r.searchText.contains(needle) || [r.assignee, r.group, r.service, r.ci].contains { $0?.lowercased().contains(needle) == true }
+            }
             #expect(t.filter(every, text: needle, everyRow: true) == expected, "\(needle)")
             #expect(t.filter(every, text: needle) == expected, "\(needle)")
             #expect(t.page(.all, text: needle.uppercased(), sort: IncidentSort(.id), limit: 500, now: clock.now).count == expected.count)
