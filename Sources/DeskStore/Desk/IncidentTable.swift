@@ -375,53 +375,57 @@ public struct IncidentTable: Sendable {
     /// in one pass without sorting the rest.
     public func sort(_ rows: [Int32], by sort: IncidentSort, limit: Int?) -> [Int32] {
         guard rows.count > 1 else { return rows }
-        // Names' alphabetical ranks only for the name columns (sorting every name costs ~1 ms).
+        // Names' alphabetical ranks only for the name columns: other sorts need none.
         let byName: Set<IncidentColumn> = [.assignee, .group, .service, .ci]
         let ranks = byName.contains(sort.column) ? stringRanks() : Ranks(byID: [], order: [])
-        // Every slot is written below: no need to zero them first.
-        var keys = [UInt64](unsafeUninitializedCapacity: rows.count) { _, n in n = rows.count }
-        if sort.column == .sla {
-            // The default order, at a million rows: straight from the columns.
-            let stage = image.column8(.resStage), due = image.column32(.resDue), priority = image.column8(.priority)
-            let running = Code.stage(.inProgress), paused = Code.stage(.paused), breached = Code.stage(.breached)
-            let base = image.count
-            keys.withUnsafeMutableBufferPointer { out in
-                for (k, r) in rows.enumerated() {
-                    let i = Int(r)
-                    let p: UInt32, s: UInt8
-                    if i < base && !isReplaced(i) {
-                        let st = stage[i]
-                        p = st == running ? (due[i] == 0 ? UInt32.max - 2 : min(due[i], UInt32.max - 3))
-                            : st == paused ? UInt32.max - 2 : st == breached ? UInt32.max - 1 : UInt32.max
-                        s = priority[i]
-                    } else {
-                        (p, s) = key(i, .sla, ranks: ranks)
-                    }
-                    let primary = sort.ascending ? p : ~p
-                    out[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
-                }
-            }
-        } else {
-            for (k, r) in rows.enumerated() {
-                let (p, s) = key(Int(r), sort.column, ranks: ranks)
-                let primary = sort.ascending ? p : ~p
-                keys[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
-            }
-        }
-        if let limit, limit < rows.count / 8, rows.count <= 0xFF_FFFF {
-            return RadixSort.smallest(keys, limit).map { rows[Int($0 & 0xFF_FFFF)] }
-        }
         if rows.count > 0xFF_FFFF {
             // Beyond 16M rows the index does not fit: compare in full.
-            return rows.sorted { a, b in
+            let sorted = rows.sorted { a, b in
                 let x = key(Int(a), sort.column, ranks: ranks), y = key(Int(b), sort.column, ranks: ranks)
                 let xp = sort.ascending ? x.0 : ~x.0, yp = sort.ascending ? y.0 : ~y.0
                 return (xp, x.1, a) < (yp, y.1, b)
             }
+            return limit.map { Array(sorted.prefix($0)) } ?? sorted
+        }
+        let stage = image.column8(.resStage), due = image.column32(.resDue), priority = image.column8(.priority)
+        let running = Code.stage(.inProgress), paused = Code.stage(.paused), breached = Code.stage(.breached)
+        let base = image.count
+        /// The 64-bit key of `rows[k]`: primary 32 bits, secondary 8, the position k in 24.
+        @inline(__always) func keyOf(_ k: Int, _ r: Int32) -> UInt64 {
+            let i = Int(r)
+            let p: UInt32, s: UInt8
+            if sort.column == .sla && i < base && !isReplaced(i) {
+                // The default order, at a million rows: straight from the columns.
+                let st = stage[i]
+                p = st == running ? (due[i] == 0 ? UInt32.max - 2 : min(due[i], UInt32.max - 3))
+                    : st == paused ? UInt32.max - 2 : st == breached ? UInt32.max - 1 : UInt32.max
+                s = priority[i]
+            } else {
+                (p, s) = key(i, sort.column, ranks: ranks)
+            }
+            let primary = sort.ascending ? p : ~p
+            return UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+        }
+        if let limit, limit < rows.count / 8 {
+            // One frame's worth from a million matches: keys go straight into a bounded heap,
+            // never into an array of them all.
+            var top = TopKeys(limit)
+            rows.withUnsafeBufferPointer { rs in
+                for k in 0..<rs.count { top.offer(keyOf(k, rs[k])) }
+            }
+            return top.sorted().map { rows[Int($0 & 0xFF_FFFF)] }
+        }
+        // Every slot is written below: no need to zero them first.
+        var keys = [UInt64](unsafeUninitializedCapacity: rows.count) { out, n in
+            rows.withUnsafeBufferPointer { rs in
+                for k in 0..<rs.count { out[k] = keyOf(k, rs[k]) }
+            }
+            n = rows.count
         }
         // The low three bytes are the input position: already in order, and the sort is stable.
         RadixSort.sort(&keys, fromByte: 3)
-        return keys.map { rows[Int($0 & 0xFF_FFFF)] }
+        let result = keys.map { rows[Int($0 & 0xFF_FFFF)] }
+        return limit.map { Array(result.prefix($0)) } ?? result
     }
 
     /// Alphabetical rank of every string id (odd numbers; none sorts last), and the order.
@@ -510,32 +514,9 @@ public struct IncidentTable: Sendable {
 enum RadixSort {
     /// The `k` smallest keys, sorted: a bounded max-heap over one pass.
     static func smallest(_ keys: [UInt64], _ k: Int) -> [UInt64] {
-        guard k > 0 else { return [] }
-        var heap: [UInt64] = []
-        heap.reserveCapacity(k)
-        func siftDown(_ i: Int) {
-            var i = i
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && heap[l] > heap[m] { m = l }
-                if r < heap.count && heap[r] > heap[m] { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        for v in keys {
-            if heap.count < k {
-                heap.append(v)
-                var i = heap.count - 1
-                while i > 0 && heap[(i - 1) / 2] < heap[i] { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
-            } else if v < heap[0] {
-                heap[0] = v
-                siftDown(0)
-            }
-        }
-        return heap.sorted()
+        var top = TopKeys(k)
+        for v in keys { top.offer(v) }
+        return top.sorted()
     }
 
     /// LSD radix sort, a byte a pass: one pass counts all eight bytes' histograms (8 × 256
@@ -577,6 +558,41 @@ enum RadixSort {
             swap(&keys, &other)
         }
     }
+}
+
+/// The `k` smallest of the keys offered, with a bounded max-heap: a key that is not smaller
+/// than the largest kept costs one comparison.
+struct TopKeys {
+    private var heap: [UInt64] = []
+    private let k: Int
+
+    init(_ k: Int) {
+        self.k = max(0, k)
+        heap.reserveCapacity(self.k)
+    }
+
+    @inline(__always) mutating func offer(_ v: UInt64) {
+        if heap.count < k {
+            heap.append(v)
+            var i = heap.count - 1
+            while i > 0 && heap[(i - 1) / 2] < heap[i] { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+        } else if k > 0 && v < heap[0] {
+            heap[0] = v
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l] > heap[m] { m = l }
+                if r < heap.count && heap[r] > heap[m] { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    /// The keys kept, smallest first.
+    func sorted() -> [UInt64] { heap.sorted() }
 }
 
 /// glibc's memmem (two-way search with SIMD), which the Glibc module does not export.
