@@ -37,7 +37,7 @@ struct ConsoleStart {
                     opening = client
                     actingUser = user.user
                     let snapshot = QueueSnapshot(table: look.incidents, directory: look.directory, generation: look.lastSequence)
-                    panes.insert(IncidentQueuePane(user: user.user, link: link, snapshot: snapshot, bell: session.config.bell),
+                    panes.insert(Self.queuePane(user: user.user, link: link, snapshot: snapshot, bell: session.config.bell, queue: queue),
                                  at: look.incidents.count > 0 ? 0 : 1)
                 } else {
                     let real = try Desk.open(at: storePath, user: ActingUser(user: try ActingUser.realUserName()))
@@ -52,7 +52,7 @@ struct ConsoleStart {
                     let snapshot = try? client.snapshot()
                     // The start view when the desk has incidents; after About otherwise.
                     let hasIncidents = (snapshot?.table.count ?? 0) > 0
-                    panes.insert(IncidentQueuePane(user: user.user, link: link, snapshot: snapshot, bell: session.config.bell),
+                    panes.insert(Self.queuePane(user: user.user, link: link, snapshot: snapshot, bell: session.config.bell, queue: queue),
                                  at: hasIncidents ? 0 : 1)
                 }
             } catch {
@@ -68,7 +68,15 @@ struct ConsoleStart {
                          theme: session.theme.theme, keyMap: session.keyMap, clock: Clock.text(),
                          themeNames: session.themeLoader.availableThemes(), panes: panes)
         store = box
-        if let queue { _ = state.updateIncidentQueue { $0.show(queue) } }
+    }
+
+    /// The queue pane on `queue` (nil: its default), computed once: the queue is chosen before
+    /// the rows arrive, so a million rows are selected and sorted for it alone.
+    static func queuePane(user: String, link: DeskLink?, snapshot: QueueSnapshot?, bell: Bool, queue: SavedQueue?) -> IncidentQueuePane {
+        var pane = IncidentQueuePane(user: user, link: link, bell: bell)
+        if let queue { _ = pane.show(queue) }
+        if let snapshot { pane.receive(snapshot) }
+        return pane
     }
 
     /// The first frame at `size`, exactly as the shell draws it when it starts.
