@@ -164,14 +164,31 @@ public struct IncidentTable: Sendable {
                 n = count
             }
         case .open:
-            // The console's start view, at a million rows: a lookup table per state byte and
-            // the replaced bits read without bounds checks.
-            var open = (0..<256).map { c in c <= 8 && openCodes[c] }
+            // The console's start view, at a million rows: eight state bytes at a time, a byte
+            // equal to an open state's code marks a row (TitleScan's exact zero-byte test).
+            let codes = (1...8).filter { openCodes[$0] }.map { UInt64($0) &* 0x0101_0101_0101_0101 }
+            let n = image.count
             out.reserveCapacity(count / 8)
-            open.withUnsafeMutableBufferPointer { isOpen in
+            if let first = states.baseAddress {
+                let bytes = UnsafeRawPointer(first)
                 replaced.withUnsafeBufferPointer { bits in
-                    for i in 0..<image.count where isOpen[Int(states[i])] && bits[i >> 6] & (1 << UInt64(i & 63)) == 0 {
-                        out.append(Int32(i))
+                    @inline(__always) func keep(_ j: Int) {
+                        if bits[j >> 6] & (1 << UInt64(j & 63)) == 0 { out.append(Int32(j)) }
+                    }
+                    var i = 0
+                    while i + 8 <= n {
+                        let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        var open: UInt64 = 0
+                        for c in codes { open |= TitleScan.zeroBytes(word ^ c) }
+                        while open != 0 {
+                            keep(i + open.trailingZeroBitCount >> 3)
+                            open &= open &- 1
+                        }
+                        i += 8
+                    }
+                    while i < n {
+                        if states[i] <= 8 && openCodes[Int(states[i])] { keep(i) }
+                        i += 1
                     }
                 }
             }
