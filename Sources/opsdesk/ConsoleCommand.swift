@@ -10,57 +10,66 @@ extension CursesScreen: InteractiveScreen {}
 struct ConsoleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
-        abstract: "Open the console (the default when no subcommand is given).")
+        abstract: "Open the console (the default when no subcommand is given).",
+        discussion: """
+            --print-frame WIDTHxHEIGHT draws the console's first screen at that size into an \
+            in-memory cell buffer (as the golden tests do), prints it as plain text and exits: \
+            for docs, screenshots and timing the console's start (opsdesk-bench queue).
+            """)
 
     @OptionGroup var options: DeskOptions
 
+    @Option(name: .long, help: ArgumentHelp("The saved queue to start on: " + SavedQueue.allCases.map(\.commandName).joined(separator: ", ") + ".",
+                                            valueName: "queue"))
+    var queue: String?
+
+    @Option(name: .customLong("print-frame"), help: ArgumentHelp("Print the first screen at this size as text and exit (no terminal needed).",
+                                                                 valueName: "WIDTHxHEIGHT"))
+    var printFrame: String?
+
+    func validate() throws {
+        if let queue, SavedQueue(named: queue) == nil {
+            throw ValidationError("No queue named '\(queue)' — queues: " + SavedQueue.allCases.map(\.commandName).joined(separator: ", "))
+        }
+        if let printFrame { _ = try Self.size(printFrame) }
+    }
+
+    /// "132x40" → 132 × 40, within what a terminal can be.
+    static func size(_ text: String) throws -> Size {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), (20...1000).contains(w), (5...500).contains(h) else {
+            throw ValidationError("--print-frame takes WIDTHxHEIGHT, e.g. 132x40 (width 20–1000, height 5–500), not '\(text)'")
+        }
+        return Size(width: w, height: h)
+    }
+
     func run() throws {
+        let savedQueue = queue.flatMap(SavedQueue.init(named:))
+        if let printFrame {
+            let size = try Self.size(printFrame)
+            let start = ConsoleStart(session: Session(options: options), actAs: options.actAs, terminal: nil, queue: savedQueue)
+            FileHandle.standardOutput.write(Data(ConsoleStart.text(of: start.firstFrame(size: size))))
+            return  // the first screen is all that was asked for; the store is never opened
+        }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             let stream = isatty(STDIN_FILENO) == 1 ? "standard output" : "standard input"
             FileHandle.standardError.write(Data((TerminalError.notATerminal(stream: stream).description + "\n").utf8))
             throw ExitCode(1)
         }
         let session = Session(options: options)
-        try Self.runConsole(session: session, actAs: options.actAs)
+        try Self.runConsole(session: session, actAs: options.actAs, queue: savedQueue)
     }
 
     /// The console on `session`'s store; `opsdesk demo` runs it too. With a store that opens,
     /// the incident queue is the start view.
-    static func runConsole(session: Session, actAs: String?) throws {
+    static func runConsole(session: Session, actAs: String?, queue: SavedQueue? = nil) throws {
         let screen = CursesScreen()
         let loader = session.themeLoader
         let config = session.config
         let environment = session.environment
         let storePath = session.storePath
-        // The incident queue, when the store opens (DeskLink does all store work off this thread).
-        var panes: [any Pane] = [AboutPane(), KeysPane(), MessagesPane()]
-        var link: DeskLink?
-        var openStore: EventStore?
-        var actingUser: String?
-        var storeWarning: String?
-        if FileManager.default.fileExists(atPath: storePath) {
-            do {
-                let real = try Desk.open(at: storePath, user: ActingUser(user: try ActingUser.realUserName()))
-                let user = try ActingUser.resolve(as: actAs, isDeskAdmin: { name in (try? real.directory.agents[name]?.has(.admin)) == true })
-                let desk = user == real.user ? real : try Desk(store: real.store, user: user)
-                link = DeskLink(client: DeskClient(desk: desk))
-                openStore = desk.store
-                actingUser = user.user
-                // The start view when the desk has incidents; after About otherwise.
-                let hasIncidents = ((try? desk.snapshot.incidents.count) ?? 0) > 0
-                panes.insert(IncidentQueuePane(user: user.user, link: link, bell: config.bell), at: hasIncidents ? 0 : 1)
-            } catch {
-                storeWarning = "Cannot open the store: \(error)"
-            }
-        }
-        // Counted from the desk's own store when it is open: the store is opened once.
-        var info = session.info(terminal: screen.capabilities.description, store: openStore)
-        if let actingUser { info.user = actingUser }
-        if let storeWarning { info.warnings.append(storeWarning) }
-        let deskStore = openStore
-        let state = AppState(size: Size(width: 80, height: 24), info: info,
-                             theme: session.theme.theme, keyMap: session.keyMap, clock: Clock.text(),
-                             themeNames: loader.availableThemes(), panes: panes)
+        let start = ConsoleStart(session: session, actAs: actAs, terminal: screen.capabilities.description, queue: queue)
+        let box = start.store
         let services = ShellServices(
             clock: { Clock.text() },
             secondsToNextTick: { Clock.secondsToNextMinute() },
@@ -71,15 +80,25 @@ struct ConsoleCommand: ParsableCommand {
                 if case let .file(path) = loaded.origin { return .success((loaded.theme, path)) }
                 return .success((loaded.theme, nil))
             },
-            scanStore: { Session.overview(of: storePath, openStore: deskStore) },
+            // From the desk's open store; before it is open, the folder without counts (never
+            // a second open on the UI thread).
+            scanStore: { Session.overview(of: storePath, openStore: box.store, counting: false) },
             reloadConfig: {
                 let fresh = ConfigFile.load(path: config.path)
                 let map = KeyMap(config: fresh)
                 return (map, fresh.warnings.map(\.description) + map.warnings.map(\.description))
             },
             environment: environment)
-        let shell = try Shell(state: state, screen: screen, services: services)
-        link?.attach(shell.mailbox)
+        let shell = try Shell(state: start.state, screen: screen, services: services)
+        start.link?.attach(shell.mailbox)
+        let mailbox = shell.mailbox
+        start.opening?.start()
+        start.opening?.whenOpen { result in
+            switch result {
+            case let .success(desk): mailbox.post(.store(Session.overview(of: storePath, openStore: desk.store)))
+            case let .failure(error): mailbox.post(.error("Cannot open the store: \(error)"))
+            }
+        }
         let status: Int32
         do {
             status = try shell.run()

@@ -317,7 +317,7 @@ extension IncidentRow {
 
 extension IncidentCommand {
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open an incident; prints its ID once the commit is durable.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Open an incident; prints its ID once the commit is durable.")
         @OptionGroup var options: IncidentOptions
         @Option(help: "One line saying what is wrong.") var title: String
         @Option(help: "Who reported it.") var caller: String
@@ -349,7 +349,7 @@ extension IncidentCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a queue of incidents.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a queue of incidents.")
         @OptionGroup var options: IncidentOptions
         @Option(help: "all, open, mine, unassigned, groups, breaching, major, resolved.") var queue: String = "open"
         @Option(help: "Keep incidents whose ID, title, assignee, group, service or CI contains this.") var filter: String = ""
@@ -391,7 +391,7 @@ extension IncidentCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one incident in full.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one incident in full.")
         @OptionGroup var options: IncidentOptions
         @Argument(help: "The incident (INC-123 or 123).") var id: String
         @Flag(help: "Include the history (every event).") var history = false
@@ -508,7 +508,7 @@ func change(_ options: IncidentOptions, _ target: ChangeOptions, _ make: (Record
 
 extension IncidentCommand {
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change an incident's fields or state.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Change an incident's fields or state.")
         @OptionGroup var options: IncidentOptions
         @OptionGroup var target: ChangeOptions
         @Option var title: String?
@@ -539,7 +539,7 @@ extension IncidentCommand {
     }
 
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a work note (the desk only).")
+        static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a work note (the desk only).")
         @OptionGroup var options: IncidentOptions
         @OptionGroup var target: ChangeOptions
         @Argument(help: "The note.") var text: String
@@ -547,7 +547,7 @@ extension IncidentCommand {
     }
 
     struct Reply: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reply to the caller.")
+        static let configuration = CommandConfiguration(commandName: "reply", abstract: "Reply to the caller.")
         @OptionGroup var options: IncidentOptions
         @OptionGroup var target: ChangeOptions
         @Argument(help: "The reply.") var text: String
@@ -555,7 +555,7 @@ extension IncidentCommand {
     }
 
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set the group and assignee (omit --to to leave it unassigned).")
+        static let configuration = CommandConfiguration(commandName: "assign", abstract: "Set the group and assignee (omit --to to leave it unassigned).")
         @OptionGroup var options: IncidentOptions
         @OptionGroup var target: ChangeOptions
         @Option(help: "Assignment group (default: keep).") var group: String?
@@ -570,14 +570,14 @@ extension IncidentCommand {
     }
 
     struct Take: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assign the incident to yourself.")
+        static let configuration = CommandConfiguration(commandName: "take", abstract: "Assign the incident to yourself.")
         @OptionGroup var options: IncidentOptions
         @OptionGroup var target: ChangeOptions
         func run() throws { try change(options, target) { .takeIncident($0) } }
     }
 
     struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resolve with a code and notes.")
+        static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve with a code and notes.")
         @OptionGroup var options: IncidentOptions
         @OptionGroup var target: ChangeOptions
         @Option(help: "\(ResolutionCode.allCases.map(\.rawValue).joined(separator: ", ")).") var code: String
@@ -588,14 +588,14 @@ extension IncidentCommand {
     }
 
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a resolved incident.")
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a resolved incident.")
         @OptionGroup var options: IncidentOptions
         @OptionGroup var target: ChangeOptions
         func run() throws { try change(options, target) { .moveIncident($0, to: .closed) } }
     }
 
     struct Link: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Link to a problem (--problem) or make a child of a parent incident (--parent).")
+        static let configuration = CommandConfiguration(commandName: "link", abstract: "Link to a problem (--problem) or make a child of a parent incident (--parent).")
         @OptionGroup var options: IncidentOptions
         @OptionGroup var target: ChangeOptions
         @Option(help: "The problem (PRB-12).") var problem: String?

@@ -33,8 +33,13 @@ struct Session {
     }
 
     /// `store`: the store the console already has open, so counting does not open it again.
-    func info(terminal: String?, store: EventStore? = nil) -> SessionInfo {
-        SessionInfo(version: OpsDeskVersion.current, store: Session.overview(of: storePath, openStore: store), user: actingUser(),
+    /// `counting: false`: the folder's files only, no record counts. `listing: false`: not even
+    /// the files (the console's first frame drawn from the rows image, which shows neither:
+    /// the full overview follows once the store is open).
+    func info(terminal: String?, store: EventStore? = nil, counting: Bool = true, listing: Bool = true) -> SessionInfo {
+        let overview = listing ? Session.overview(of: storePath, openStore: store, counting: counting)
+                               : StoreOverview(path: storePath, exists: true)
+        return SessionInfo(version: OpsDeskVersion.current, store: overview, user: actingUser(),
                     configPath: config.path, configExists: config.exists,
                     themeName: theme.theme.name + (theme.noColor ? " (NO_COLOR)" : ""), themePath: themePath,
                     terminal: terminal, warnings: warnings)
@@ -43,9 +48,10 @@ struct Session {
     /// The store folder as scanned, plus its record counts per kind: from `openStore` when the
     /// caller has one, else from the store opened read-only (never taking the write lock,
     /// cutting a torn tail or changing a file).
-    static func overview(of path: String, openStore: EventStore? = nil) -> StoreOverview {
+    static func overview(of path: String, openStore: EventStore? = nil, counting: Bool = true) -> StoreOverview {
         var overview = StoreOverview.scan(path: path)
         guard overview.exists, overview.problem == nil, !overview.files.isEmpty else { return overview }
+        guard counting || openStore != nil else { return overview }
         do {
             let store = try openStore ?? EventStore.open(at: path, readOnly: true)
             overview.recordCounts = store.view.counts.sorted { $0.key < $1.key }

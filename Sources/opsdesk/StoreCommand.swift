@@ -69,7 +69,7 @@ func infoJSON(_ info: StoreInfo, notices: [StoreNotice]) -> [String: Any] {
 
 extension StoreCommand {
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "init",
             abstract: "Create an empty store.",
             discussion: """
                 With --group, the store's folders are made setgid and owned by that group, and its files \
@@ -94,7 +94,7 @@ extension StoreCommand {
     }
 
     struct Info: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "info",
             abstract: "Show counts, sizes, segments, snapshot age, permissions and who holds the lock.")
 
         @OptionGroup var location: StoreLocationOptions
@@ -117,7 +117,7 @@ extension StoreCommand {
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "verify",
             abstract: "Check every frame's checksum and the SHA-256 chain over the whole history.",
             discussion: "Exits with status 1 and names the first damaged or altered frame when the check fails.")
 
@@ -147,7 +147,7 @@ extension StoreCommand {
     }
 
     struct Compact: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "compact",
             abstract: "Write a fresh snapshot so the store opens fast. History is kept whole.")
 
         @OptionGroup var location: StoreLocationOptions
@@ -165,7 +165,7 @@ extension StoreCommand {
     }
 
     struct Repair: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "repair",
             abstract: "Keep the valid log before any damage; set the rest aside in quarantine/.",
             discussion: "Run it when opening refuses because the middle of the log is damaged. It reports what was set aside.")
 

@@ -238,7 +238,8 @@ public final class Desk: @unchecked Sendable {
         let view = store.view
         try sync(to: view)
         let (rows, sequence) = lock.withLock { (table.allPacked(), tableSequence) }
-        let bytes = RowImage.build(rows, anchorSequence: sequence, logSalt: frames.logSalt())
+        let (anchor, directory) = try RowImage.firstLookParts(view: view, sequence: sequence, frames: frames)
+        let bytes = RowImage.build(rows, anchorSequence: sequence, logSalt: frames.logSalt(), anchorFrame: anchor, directory: directory)
         try RowImage.writeFile(bytes, store: store)
         let final = store.path + "/" + RowImage.fileName
         // Switch to the mapped copy: its pages are shared with every other process.

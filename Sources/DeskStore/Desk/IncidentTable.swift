@@ -139,7 +139,7 @@ public struct IncidentTable: Sendable {
     /// The rows of `scope`, matching `text` (see `filter`), sorted by `sort` (ties by number).
     public func select(_ scope: IncidentScope, text: String = "", sort: IncidentSort = .default, now: Date) -> [Int32] {
         var rows = self.rows(in: scope, now: now)
-        if !text.isEmpty { rows = filter(rows, text: text) }
+        if !text.isEmpty { rows = filter(rows, text: text, everyRow: scope == .all) }
         return self.sort(rows, by: sort)
     }
 
@@ -147,7 +147,7 @@ public struct IncidentTable: Sendable {
     public func page(_ scope: IncidentScope, text: String = "", sort: IncidentSort = .default, limit: Int,
                      now: Date) -> (count: Int, rows: [Int32]) {
         var rows = self.rows(in: scope, now: now)
-        if !text.isEmpty { rows = filter(rows, text: text) }
+        if !text.isEmpty { rows = filter(rows, text: text, everyRow: scope == .all) }
         return (rows.count, self.sort(rows, by: sort, limit: limit))
     }
 
@@ -159,10 +159,39 @@ public struct IncidentTable: Sendable {
         let openCodes: [Bool] = (0...8).map { c in Code.state(UInt8(c)).isOpen && c != 0 }
         switch scope {
         case .all:
-            return (0..<Int32(count)).map { $0 }
+            return [Int32](unsafeUninitializedCapacity: count) { b, n in
+                for i in 0..<count { b[i] = Int32(i) }
+                n = count
+            }
         case .open:
-            out.reserveCapacity(count)
-            for i in 0..<image.count where openCodes[Int(min(states[i], 8))] && !isReplaced(i) { out.append(Int32(i)) }
+            // The console's start view, at a million rows: eight state bytes at a time, a byte
+            // equal to an open state's code marks a row (TitleScan's exact zero-byte test).
+            let codes = (1...8).filter { openCodes[$0] }.map { UInt64($0) &* 0x0101_0101_0101_0101 }
+            let n = image.count
+            out.reserveCapacity(count / 8)
+            if let first = states.baseAddress {
+                let bytes = UnsafeRawPointer(first)
+                replaced.withUnsafeBufferPointer { bits in
+                    @inline(__always) func keep(_ j: Int) {
+                        if bits[j >> 6] & (1 << UInt64(j & 63)) == 0 { out.append(Int32(j)) }
+                    }
+                    var i = 0
+                    while i + 8 <= n {
+                        let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        var open: UInt64 = 0
+                        for c in codes { open |= TitleScan.zeroBytes(word ^ c) }
+                        while open != 0 {
+                            keep(i + open.trailingZeroBitCount >> 3)
+                            open &= open &- 1
+                        }
+                        i += 8
+                    }
+                    while i < n {
+                        if states[i] <= 8 && openCodes[Int(states[i])] { keep(i) }
+                        i += 1
+                    }
+                }
+            }
         case let .assignedTo(user):
             let ids = stringIDs { $0 == user }
             let col = image.column32(.assignee)
@@ -249,19 +278,32 @@ public struct IncidentTable: Sendable {
 
     /// Keeps the rows (in their order) whose ID, title, assignee, group, service or CI
     /// contains `text`, ignoring case. Titles are found by scanning one lowercased buffer.
-    public func filter(_ rows: [Int32], text: String) -> [Int32] {
+    public func filter(_ rows: [Int32], text: String) -> [Int32] { filter(rows, text: text, everyRow: false) }
+
+    /// `everyRow`: `rows` is every row in index order (scope `.all`), so the matches can be
+    /// read off the hit bits instead of testing a million rows one by one.
+    func filter(_ rows: [Int32], text: String, everyRow: Bool) -> [Int32] {
         let needle = text.lowercased().replacingOccurrences(of: "\n", with: " ")
         guard !needle.isEmpty, !rows.isEmpty else { return rows }
         // Names first: a handful of strings decide a bitset over the name columns.
         var nameIDs = [Bool](repeating: false, count: image.strings.count + 1)
         var anyName = false
-        for (k, s) in image.lowerStrings.enumerated() where s.contains(needle) { nameIDs[k + 1] = true; anyName = true }
-        let a = image.column32(.assignee), g = image.column32(.group), sv = image.column32(.service), c = image.column32(.ci)
         let needleBytes = Array(needle.utf8)
+        needleBytes.withUnsafeBytes { nb in
+            // Bytes, not String.contains: thousands of names at every keystroke.
+            for (k, name) in image.lowerStrings.enumerated() {
+                var name = name
+                let found = name.withUTF8 { u in
+                    u.count >= nb.count && c_memmem(u.baseAddress!, u.count, nb.baseAddress!, nb.count) != nil
+                }
+                if found { nameIDs[k + 1] = true; anyName = true }
+            }
+        }
+        let a = image.column32(.assignee), g = image.column32(.group), sv = image.column32(.service), c = image.column32(.ci)
         // Title/ID hits in the base image.
         var hit = [UInt64](repeating: 0, count: (image.count + 63) / 64)
         if rows.count > image.count / 16 {
-            // One pass of memmem over the lowercased buffer, split into row-aligned parts that
+            // One pass over the lowercased buffer (TitleScan), split into row-aligned parts that
             // run on all cores (each part sets bits of its own 64-row words only).
             let buffer = image.searchBytes
             let ends = image.column32(.searchEnd)
@@ -287,6 +329,39 @@ public struct IncidentTable: Sendable {
                         hit[Int(r) >> 6] |= 1 << UInt64(Int(r) & 63)
                     }
                 }
+            }
+        }
+        if everyRow && overlay.isEmpty && added.isEmpty && rows.count == count {
+            // Rows whose title missed are checked against the names (a one-letter needle hits
+            // most titles, so few are left); then every set bit is a match, in index order.
+            let n = image.count
+            if anyName {
+                hit.withUnsafeMutableBufferPointer { words in
+                    nameIDs.withUnsafeBufferPointer { names in
+                        for w in words.indices {
+                            let valid: UInt64 = (w << 6) + 64 <= n ? ~0 : (1 << UInt64(n & 63)) &- 1
+                            var miss = ~words[w] & valid
+                            while miss != 0 {
+                                let b = miss.trailingZeroBitCount, i = w << 6 | b
+                                if names[Int(a[i])] || names[Int(g[i])] || names[Int(sv[i])] || names[Int(c[i])] { words[w] |= 1 << UInt64(b) }
+                                miss &= miss &- 1
+                            }
+                        }
+                    }
+                }
+            }
+            let total = hit.reduce(0) { $0 + $1.nonzeroBitCount }
+            return [Int32](unsafeUninitializedCapacity: total) { out, filled in
+                var k = 0
+                for (w, word) in hit.enumerated() where word != 0 {
+                    var bits = word
+                    while bits != 0 {
+                        out[k] = Int32(w << 6 | bits.trailingZeroBitCount)
+                        k += 1
+                        bits &= bits &- 1
+                    }
+                }
+                filled = k
             }
         }
         var out: [Int32] = []
@@ -317,49 +392,57 @@ public struct IncidentTable: Sendable {
     /// in one pass without sorting the rest.
     public func sort(_ rows: [Int32], by sort: IncidentSort, limit: Int?) -> [Int32] {
         guard rows.count > 1 else { return rows }
-        let ranks = stringRanks()
-        var keys = [UInt64](repeating: 0, count: rows.count)
-        if sort.column == .sla {
-            // The default order, at a million rows: straight from the columns.
-            let stage = image.column8(.resStage), due = image.column32(.resDue), priority = image.column8(.priority)
-            let running = Code.stage(.inProgress), paused = Code.stage(.paused), breached = Code.stage(.breached)
-            let base = image.count
-            keys.withUnsafeMutableBufferPointer { out in
-                for (k, r) in rows.enumerated() {
-                    let i = Int(r)
-                    let p: UInt32, s: UInt8
-                    if i < base && !isReplaced(i) {
-                        let st = stage[i]
-                        p = st == running ? (due[i] == 0 ? UInt32.max - 2 : min(due[i], UInt32.max - 3))
-                            : st == paused ? UInt32.max - 2 : st == breached ? UInt32.max - 1 : UInt32.max
-                        s = priority[i]
-                    } else {
-                        (p, s) = key(i, .sla, ranks: ranks)
-                    }
-                    let primary = sort.ascending ? p : ~p
-                    out[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
-                }
-            }
-        } else {
-            for (k, r) in rows.enumerated() {
-                let (p, s) = key(Int(r), sort.column, ranks: ranks)
-                let primary = sort.ascending ? p : ~p
-                keys[k] = UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
-            }
-        }
-        if let limit, limit < rows.count / 8, rows.count <= 0xFF_FFFF {
-            return RadixSort.smallest(keys, limit).map { rows[Int($0 & 0xFF_FFFF)] }
-        }
+        // Names' alphabetical ranks only for the name columns: other sorts need none.
+        let byName: Set<IncidentColumn> = [.assignee, .group, .service, .ci]
+        let ranks = byName.contains(sort.column) ? stringRanks() : Ranks(byID: [], order: [])
         if rows.count > 0xFF_FFFF {
             // Beyond 16M rows the index does not fit: compare in full.
-            return rows.sorted { a, b in
+            let sorted = rows.sorted { a, b in
                 let x = key(Int(a), sort.column, ranks: ranks), y = key(Int(b), sort.column, ranks: ranks)
                 let xp = sort.ascending ? x.0 : ~x.0, yp = sort.ascending ? y.0 : ~y.0
                 return (xp, x.1, a) < (yp, y.1, b)
             }
+            return limit.map { Array(sorted.prefix($0)) } ?? sorted
         }
-        RadixSort.sort(&keys)
-        return keys.map { rows[Int($0 & 0xFF_FFFF)] }
+        let stage = image.column8(.resStage), due = image.column32(.resDue), priority = image.column8(.priority)
+        let running = Code.stage(.inProgress), paused = Code.stage(.paused), breached = Code.stage(.breached)
+        let base = image.count
+        /// The 64-bit key of `rows[k]`: primary 32 bits, secondary 8, the position k in 24.
+        @inline(__always) func keyOf(_ k: Int, _ r: Int32) -> UInt64 {
+            let i = Int(r)
+            let p: UInt32, s: UInt8
+            if sort.column == .sla && i < base && !isReplaced(i) {
+                // The default order, at a million rows: straight from the columns.
+                let st = stage[i]
+                p = st == running ? (due[i] == 0 ? UInt32.max - 2 : min(due[i], UInt32.max - 3))
+                    : st == paused ? UInt32.max - 2 : st == breached ? UInt32.max - 1 : UInt32.max
+                s = priority[i]
+            } else {
+                (p, s) = key(i, sort.column, ranks: ranks)
+            }
+            let primary = sort.ascending ? p : ~p
+            return UInt64(primary) << 32 | UInt64(s) << 24 | UInt64(k & 0xFF_FFFF)
+        }
+        if let limit, limit < rows.count / 8 {
+            // One frame's worth from a million matches: keys go straight into a bounded heap,
+            // never into an array of them all.
+            var top = TopKeys(limit)
+            rows.withUnsafeBufferPointer { rs in
+                for k in 0..<rs.count { top.offer(keyOf(k, rs[k])) }
+            }
+            return top.sorted().map { rows[Int($0 & 0xFF_FFFF)] }
+        }
+        // Every slot is written below: no need to zero them first.
+        var keys = [UInt64](unsafeUninitializedCapacity: rows.count) { out, n in
+            rows.withUnsafeBufferPointer { rs in
+                for k in 0..<rs.count { out[k] = keyOf(k, rs[k]) }
+            }
+            n = rows.count
+        }
+        // The low three bytes are the input position: already in order, and the sort is stable.
+        RadixSort.sort(&keys, fromByte: 3)
+        let result = keys.map { rows[Int($0 & 0xFF_FFFF)] }
+        return limit.map { Array(result.prefix($0)) } ?? result
     }
 
     /// Alphabetical rank of every string id (odd numbers; none sorts last), and the order.
@@ -444,57 +527,48 @@ public struct IncidentTable: Sendable {
     }
 }
 
-/// LSD radix sort of 64-bit keys, 16 bits a pass; passes whose digit is constant are skipped.
+/// The queue's sorts: the first few of many keys, or all of them (LSD radix).
 enum RadixSort {
     /// The `k` smallest keys, sorted: a bounded max-heap over one pass.
     static func smallest(_ keys: [UInt64], _ k: Int) -> [UInt64] {
-        guard k > 0 else { return [] }
-        var heap: [UInt64] = []
-        heap.reserveCapacity(k)
-        func siftDown(_ i: Int) {
-            var i = i
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && heap[l] > heap[m] { m = l }
-                if r < heap.count && heap[r] > heap[m] { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        for v in keys {
-            if heap.count < k {
-                heap.append(v)
-                var i = heap.count - 1
-                while i > 0 && heap[(i - 1) / 2] < heap[i] { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
-            } else if v < heap[0] {
-                heap[0] = v
-                siftDown(0)
-            }
-        }
-        return heap.sorted()
+        var top = TopKeys(k)
+        for v in keys { top.offer(v) }
+        return top.sorted()
     }
 
-    static func sort(_ keys: inout [UInt64]) {
+    /// LSD radix sort, a byte a pass: one pass counts all eight bytes' histograms (8 × 256
+    /// counters stay in L1; 16-bit digits' 65,536 counters did not, and were cleared and
+    /// scanned every pass), then one scatter per byte that is not the same in every key.
+    /// Bytes below `fromByte` are left as they come (stable: keys equal above them keep their
+    /// input order), for keys whose low bytes are the input position.
+    static func sort(_ keys: inout [UInt64], fromByte: Int = 0) {
         let n = keys.count
         guard n > 64 else { keys.sort(); return }
-        var other = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 65536)
-        for shift in stride(from: 0, to: 64, by: 16) {
-            for k in 0..<65536 { counts[k] = 0 }
-            keys.withUnsafeBufferPointer { src in
-                for v in src { counts[Int((v >> UInt64(shift)) & 0xFFFF)] += 1 }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        keys.withUnsafeBufferPointer { src in
+            counts.withUnsafeMutableBufferPointer { c in
+                for v in src {
+                    for b in fromByte..<8 { c[b << 8 | Int((v >> UInt64(b << 3)) & 0xFF)] += 1 }
+                }
             }
-            if counts.contains(n) { continue }
+        }
+        var other = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+        for b in fromByte..<8 {
+            let base = b << 8
+            // A byte equal in every key leaves the order as it is.
+            if counts[base + Int((keys[0] >> UInt64(b << 3)) & 0xFF)] == n { continue }
+            var offsets = [Int](repeating: 0, count: 256)
             var sum = 0
-            for k in 0..<65536 { let c = counts[k]; counts[k] = sum; sum += c }
+            for d in 0..<256 { offsets[d] = sum; sum += counts[base + d] }
+            let shift = UInt64(b << 3)
             keys.withUnsafeBufferPointer { src in
                 other.withUnsafeMutableBufferPointer { dst in
-                    for v in src {
-                        let d = Int((v >> UInt64(shift)) & 0xFFFF)
-                        dst[counts[d]] = v
-                        counts[d] += 1
+                    offsets.withUnsafeMutableBufferPointer { o in
+                        for v in src {
+                            let d = Int((v >> shift) & 0xFF)
+                            dst[o[d]] = v
+                            o[d] += 1
+                        }
                     }
                 }
             }
@@ -503,13 +577,52 @@ enum RadixSort {
     }
 }
 
+/// The `k` smallest of the keys offered, with a bounded max-heap: a key that is not smaller
+/// than the largest kept costs one comparison.
+struct TopKeys {
+    private var heap: [UInt64] = []
+    private let k: Int
+
+    init(_ k: Int) {
+        self.k = max(0, k)
+        heap.reserveCapacity(self.k)
+    }
+
+    @inline(__always) mutating func offer(_ v: UInt64) {
+        if heap.count < k {
+            heap.append(v)
+            var i = heap.count - 1
+            while i > 0 && heap[(i - 1) / 2] < heap[i] { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+        } else if k > 0 && v < heap[0] {
+            heap[0] = v
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l] > heap[m] { m = l }
+                if r < heap.count && heap[r] > heap[m] { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    /// The keys kept, smallest first.
+    func sorted() -> [UInt64] { heap.sorted() }
+}
+
 /// glibc's memmem (two-way search with SIMD), which the Glibc module does not export.
 @_silgen_name("memmem")
 func c_memmem(_ haystack: UnsafeRawPointer, _ haystackLength: Int,
               _ needle: UnsafeRawPointer, _ needleLength: Int) -> UnsafeMutableRawPointer?
 
-/// One memmem pass over a row-aligned part of the search buffer. The pointers stay valid for
-/// the call that makes it; parts touch disjoint 64-row words of `bits`.
+/// One pass over a row-aligned part of the search buffer, eight bytes at a time: a word is
+/// looked at only where both the needle's first byte and its last byte (at the needle's
+/// distance) occur, and a row is left at its first hit. glibc's memmem costs a call per hit,
+/// which for a one- or two-letter needle is a call per row (the `/` filter's first keystroke,
+/// behind the refilter's p99 of ~100 ms at a million rows). The pointers stay valid for the
+/// call that makes it; parts touch disjoint 64-row words of `bits`.
 struct TitleScan: @unchecked Sendable {
     let base: UnsafeRawPointer
     let limit: Int
@@ -520,19 +633,53 @@ struct TitleScan: @unchecked Sendable {
     let rows: Int
     let rowsPerPart: Int
 
+    /// High bit set in each byte of `v` that is zero (exact: no carries between bytes).
+    @inline(__always) static func zeroBytes(_ v: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((v & low7) &+ low7) | v) & 0x8080_8080_8080_8080
+    }
+
     func scan(part: Int) {
         let firstRow = part * rowsPerPart, endRow = min(rows, firstRow + rowsPerPart)
-        guard firstRow < endRow else { return }
+        guard firstRow < endRow, needleCount > 0 else { return }
         var offset = firstRow == 0 ? 0 : Int(ends[firstRow - 1])
         let stop = min(Int(ends[endRow - 1]), limit)
         var row = firstRow
-        while offset < stop {
-            guard let p = c_memmem(base + offset, stop - offset, needle, needleCount) else { break }
-            let at = UnsafeRawPointer(p) - base
+        let k = needleCount
+        let first = UInt64(needle.load(as: UInt8.self)) &* 0x0101_0101_0101_0101
+        let last = UInt64(needle.load(fromByteOffset: k - 1, as: UInt8.self)) &* 0x0101_0101_0101_0101
+        /// Marks the row holding byte `at`; false when it is past this part.
+        @inline(__always) func hit(_ at: Int) -> Bool {
             while row < endRow && Int(ends[row]) <= at { row += 1 }
-            guard row < endRow else { break }
+            guard row < endRow else { return false }
             bits[row >> 6] |= 1 << UInt64(row & 63)
             offset = Int(ends[row])
+            return true
+        }
+        @inline(__always) func matches(_ at: Int) -> Bool {
+            k <= 2 || memcmp(base + at + 1, needle + 1, k - 2) == 0
+        }
+        while offset + k <= stop {
+            if offset + 7 + k <= stop {
+                let a = (base + offset).loadUnaligned(as: UInt64.self)
+                let b = (base + offset + k - 1).loadUnaligned(as: UInt64.self)
+                var m = Self.zeroBytes(a ^ first) & Self.zeroBytes(b ^ last)
+                var found = false
+                while m != 0 {
+                    let at = offset + m.trailingZeroBitCount >> 3
+                    if matches(at) {
+                        guard hit(at) else { return }
+                        found = true
+                        break
+                    }
+                    m &= m - 1
+                }
+                if !found { offset += 8 }
+            } else if memcmp(base + offset, needle, k) == 0 {
+                guard hit(offset) else { return }
+            } else {
+                offset += 1
+            }
         }
     }
 }

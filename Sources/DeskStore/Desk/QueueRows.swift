@@ -26,12 +26,24 @@ public struct QueueRows: Sendable {
     /// last commit; the rows must be exactly the incidents as of that transaction.
     public func write(to store: EventStore) throws {
         let sorted = rows.sorted { $0.number < $1.number }
-        let bytes = RowImage.build(sorted, anchorSequence: store.view.lastSequence, logSalt: FrameReader(path: store.path).logSalt())
+        let view = store.view, frames = FrameReader(path: store.path)
+        let (anchor, directory) = try RowImage.firstLookParts(view: view, sequence: view.lastSequence, frames: frames)
+        let bytes = RowImage.build(sorted, anchorSequence: view.lastSequence, logSalt: frames.logSalt(),
+                                   anchorFrame: anchor, directory: directory)
         try RowImage.writeFile(bytes, store: store)
     }
 }
 
 extension RowImage {
+    /// What lets a console draw from the image alone (`Desk.firstLook`): the frame of the
+    /// anchor transaction and the directory's events — only when the rows are at `view`'s
+    /// last transaction (else none, and consoles open the store first).
+    static func firstLookParts(view: StoreView, sequence: UInt64, frames: FrameReader) throws -> (LogAnchor?, [UInt8]) {
+        guard sequence == view.lastSequence, let frame = LogTail.anchor(of: sequence, in: frames.path) else { return (nil, []) }
+        let ids = Desk.directoryKinds.flatMap { view.recordIDs(of: $0) }
+        return (frame, EventCoding.encode(transaction: try frames.events(of: Set(ids), in: view)))
+    }
+
     /// Writes image bytes beside the snapshot: temp → fsync → rename → fsync dir.
     static func writeFile(_ bytes: [UInt8], store: EventStore) throws {
         let final = store.path + "/" + fileName

@@ -18,8 +18,14 @@ import ITSM
 ///      40 strings offset u64 · 48 titles offset u64 · 56 titles length u64
 ///      64 search offset u64 · 72 search length u64 · 80 file length u64
 ///      88 checksum u32: masked CRC32C of the header with these bytes as zero
+///     optional, zero when absent (older writers leave them zero; older readers skip them):
+///      92 anchor frame's segment u32 · 96 directory offset u64 · 104 directory length u64
+///     112 anchor frame's offset u64 · 120 its length u32 · 124 its stored CRC u32
+///     (the frame of the anchor transaction, so a console can check with three small reads
+///     that the image is current; the directory's events, so it can draw without the store)
 ///     columns from 128, each rows × width bytes, padded to 8
 ///     strings: count u32, then count × (offset u32, length u32), then the bytes
+///     titles, search buffer, then (optional) the directory's events as one encoded transaction
 final class RowImage: @unchecked Sendable {
     enum Column: Int, CaseIterable {
         // u32 columns
@@ -51,6 +57,13 @@ final class RowImage: @unchecked Sendable {
     let lowerStrings: [String]
     private let titlesOffset: Int, titlesLength: Int
     let searchOffset: Int, searchLength: Int
+    /// The frame of the anchor transaction (nil in images written without it).
+    let anchorFrame: LogAnchor?
+    private let directoryOffset: Int, directoryLength: Int
+
+    /// The directory's records' events at the anchor, encoded as one transaction (empty in
+    /// images written without them).
+    var directoryBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + directoryOffset, count: directoryLength) }
 
     // MARK: Reading columns
 
@@ -147,7 +160,8 @@ final class RowImage: @unchecked Sendable {
     // MARK: Building
 
     /// Lays out `rows` (sorted by number, unique) as an image.
-    static func build(_ rows: [PackedRow], anchorSequence: UInt64, logSalt: UInt64) -> [UInt8] {
+    static func build(_ rows: [PackedRow], anchorSequence: UInt64, logSalt: UInt64,
+                      anchorFrame: LogAnchor? = nil, directory: [UInt8] = []) -> [UInt8] {
         var ids: [String: UInt32] = [:]
         var table: [String] = []
         func intern(_ s: String?) -> UInt32 {
@@ -214,10 +228,14 @@ final class RowImage: @unchecked Sendable {
         stringBlock.raw(bytes)
         let titlesOffset = stringsOffset + ((stringBlock.bytes.count + 7) & ~7)
         let searchOffset = titlesOffset + ((titles.count + 7) & ~7)
-        let fileLength = searchOffset + search.count
+        let directoryOffset = searchOffset + ((search.count + 7) & ~7)
+        let fileLength = directoryOffset + directory.count
         w.u64(UInt64(stringsOffset)); w.u64(UInt64(titlesOffset)); w.u64(UInt64(titles.count))
         w.u64(UInt64(searchOffset)); w.u64(UInt64(search.count)); w.u64(UInt64(fileLength))
         w.u32(0)
+        w.u32(anchorFrame?.segment ?? 0)
+        w.u64(UInt64(directoryOffset)); w.u64(UInt64(directory.count))
+        w.u64(anchorFrame?.offset ?? 0); w.u32(anchorFrame?.length ?? 0); w.u32(anchorFrame?.crc ?? 0)
         while w.bytes.count < headerSize { w.u8(0) }
         for c in Column.allCases {
             precondition(w.bytes.count == offsets[c.rawValue])
@@ -229,6 +247,8 @@ final class RowImage: @unchecked Sendable {
         w.raw(titles)
         while w.bytes.count < searchOffset { w.u8(0) }
         w.raw(search)
+        while w.bytes.count < directoryOffset { w.u8(0) }
+        w.raw(directory)
         var out = w.bytes
         let crc = out.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<headerSize])) }
         withUnsafeBytes(of: CRC32C.mask(crc).littleEndian) { b in for k in 0..<4 { out[88 + k] = b[k] } }
@@ -287,6 +307,17 @@ final class RowImage: @unchecked Sendable {
         let so = Int(b.u64(at: 40)), to = Int(b.u64(at: 48)), tl = Int(b.u64(at: 56))
         let sro = Int(b.u64(at: 64)), srl = Int(b.u64(at: 72)), fl = Int(b.u64(at: 80))
         guard fl == length, so == o, so + 4 <= to, to + tl <= sro, sro + srl <= fl else { throw fail("layout") }
+        // The optional first-look fields (zero in images written without them).
+        let dro = Int(b.u64(at: 96)), drl = Int(b.u64(at: 104))
+        if drl == 0 {
+            directoryOffset = sro + srl; directoryLength = 0
+        } else {
+            guard dro >= sro + srl, dro <= fl, drl <= fl - dro else { throw fail("layout") }
+            directoryOffset = dro; directoryLength = drl
+        }
+        let frameLength = b.u32(at: 120)
+        anchorFrame = frameLength == 0 ? nil
+            : LogAnchor(segment: b.u32(at: 92), offset: b.u64(at: 112), length: frameLength, crc: b.u32(at: 124))
         columnOffsets = offs
         titlesOffset = to; titlesLength = tl; searchOffset = sro; searchLength = srl
         let sc = Int(b.u32(at: so))

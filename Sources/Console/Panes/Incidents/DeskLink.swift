@@ -51,9 +51,17 @@ public final class DeskLink: Sendable {
         }
     }
 
+    /// While the store is still opening (the first frame came from the rows image), the work
+    /// queue waits for it; the agent is told why nothing happens yet.
+    private func sayIfOpening(_ what: String) {
+        guard !client.isOpen else { return }
+        mailbox.withLock { $0 }?.post(.notice("Opening the store… \(what) once it is open"))
+    }
+
     /// Commits `commands` as one transaction; reports the store's refusal in its own words,
     /// or `done`.
     func submit(_ commands: [Command], expecting: [RecordID: UInt64], done: String, ids: Set<RecordID>) {
+        sayIfOpening("the change is made")
         work.async { [weak self, client] in
             let failure: String?
             do { try client.perform(commands, expecting: expecting); failure = nil } catch { failure = "\(error)" }
@@ -70,6 +78,7 @@ public final class DeskLink: Sendable {
 
     /// Loads `id` in full for the detail split.
     func loadDetail(_ id: RecordID) {
+        sayIfOpening("the detail loads")
         work.async { [weak self, client] in
             let result: Result<IncidentDetail?, any Error> = Result { try client.detail(of: id) }
             self?.post { pane in
@@ -88,7 +97,7 @@ public final class DeskLink: Sendable {
 
 extension AppState {
     /// Runs `change` on the incident queue pane, if the console has one.
-    mutating func updateIncidentQueue(_ change: (inout IncidentQueuePane) -> [Effect]) -> [Effect] {
+    public mutating func updateIncidentQueue(_ change: (inout IncidentQueuePane) -> [Effect]) -> [Effect] {
         guard let i = panes.firstIndex(where: { $0 is IncidentQueuePane }), var pane = panes[i] as? IncidentQueuePane else { return [] }
         let effects = change(&pane)
         panes[i] = pane

@@ -402,6 +402,9 @@ public struct IncidentQueuePane: Pane {
         return []
     }
 
+    /// Shows saved queue `queue` from its top (`opsdesk console --queue`).
+    public mutating func show(_ queue: SavedQueue) -> [Effect] { switchQueue(queue) }
+
     mutating func switchQueue(_ next: SavedQueue) -> [Effect] {
         queue = next
         selected = 0

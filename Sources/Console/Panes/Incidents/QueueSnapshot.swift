@@ -83,4 +83,10 @@ public protocol IncidentDeskClient: AnyObject, Sendable {
     /// Calls `onChange` (on any thread) whenever the desk changed — other processes' commits
     /// included — until the client goes away.
     func follow(_ onChange: @escaping @Sendable () -> Void)
+    /// False while the store behind the client is still opening (calls then wait for it).
+    var isOpen: Bool { get }
+}
+
+extension IncidentDeskClient {
+    public var isOpen: Bool { true }
 }
