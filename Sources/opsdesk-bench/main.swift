@@ -19,15 +19,18 @@ struct Options {
     var seconds = 3.0
     var lookups = 200_000
     var keepScratch = false
+    /// `--only import`: just the import and what needs its store (size, cold open, lookups).
+    var onlyImport = false
 
     static let usage = """
-        usage: opsdesk-bench [--incidents N] [--quick] [--scratch DIR] [--seconds S] [--lookups N] [--keep]
+        usage: opsdesk-bench [--incidents N] [--quick] [--scratch DIR] [--seconds S] [--lookups N] [--keep] [--only import]
           --incidents N   incidents to import (default 1000000)
           --quick         a small smoke run: 20000 incidents, 1 s per commit run
           --scratch DIR   where the stores and databases go (default: a new folder in $TMPDIR)
           --seconds S     length of each commits/s run (default 3)
           --lookups N     point lookups to time (default 200000)
           --keep          keep the scratch folder
+          --only import   only the import and the measures of its store (size, cold open, lookups)
         """
 
     init(_ arguments: [String]) throws {
@@ -52,6 +55,9 @@ struct Options {
                 guard let n = Int(try value(arg)), n > 0 else { throw BenchError("--lookups needs a positive number") }
                 lookups = n
             case "--keep": keepScratch = true
+            case "--only":
+                guard try value(arg) == "import" else { throw BenchError("--only takes: import") }
+                onlyImport = true
             case "-h", "--help": print(Self.usage); exit(0)
             default: throw BenchError("unknown option \(arg)\n\(Self.usage)")
             }
@@ -118,7 +124,7 @@ func runBenchmark(_ options: Options) throws {
     log("scratch: \(scratch)")
 
     var rows: [Row] = []
-    for processes in [1, 8] {
+    for processes in options.onlyImport ? [] : [1, 8] {
         log("durable single-record commits, \(processes) process(es) …")
         let db = scratch + "/commits-\(processes).sqlite"
         _ = try SQLitePeer(path: db)  // creates the schema before the children race to do it
