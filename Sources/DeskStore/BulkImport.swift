@@ -110,28 +110,33 @@ extension EventStore {
     /// transaction and notes each record in `ledger`; returns false (writing nothing) otherwise.
     private func appendCreations(_ events: [Event], to ledger: inout ImportLedger) throws -> Bool {
         let view = stateLock.withLock { current }
-        var claimed = 0
-        for e in events {
-            guard e.baseVersion == 0, !view.contains(e.record), ledger.claim(e.record) else {
-                ledger.unclaim(events[0..<claimed])
-                return false
+        let viewIsEmpty = view.overlay.isEmpty && view.snapshot == nil
+        let allNew = events.withUnsafeBufferPointer { list -> Bool in
+            for i in list.indices {
+                guard list[i].baseVersion == 0, viewIsEmpty || !view.contains(list[i].record), ledger.claim(list[i].record) else {
+                    ledger.unclaim(events[0..<i])
+                    return false
+                }
             }
-            claimed += 1
+            return true
         }
-        let (payload, bodies) = EventEncoder.encode(transaction: events)
+        guard allNew else { return false }
+        var (frame, bodies) = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4)
         let position: LogPosition
-        do { position = try appendFrame(payload) } catch {
+        do { position = try appendFrame(&frame) } catch {
             ledger.unclaim(events[...])
             throw error
         }
-        let payloadStart = position.offset + UInt64(StoreFormat.frameHeaderSize)
-        payload.withUnsafeBytes { p in
-            for (k, e) in events.enumerated() {
-                let body = bodies[k]
-                let checksum = CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: p[body])))
-                ledger.add(e.record, at: LogReference(frame: position, eventOffset: payloadStart + UInt64(body.lowerBound),
-                                                      eventLength: UInt32(body.count), checksum: checksum),
-                           createdAt: e.at)
+        let head = StoreFormat.frameHeaderSize
+        frame.withUnsafeBytes { f in
+            events.withUnsafeBufferPointer { list in
+                for k in list.indices {
+                    let body = bodies[k]
+                    let checksum = CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: f[(head + body.lowerBound)..<(head + body.upperBound)])))
+                    ledger.add(list[k].record, at: LogReference(frame: position, eventOffset: position.offset + UInt64(head + body.lowerBound),
+                                                                eventLength: UInt32(body.count), checksum: checksum),
+                               createdAt: list[k].at)
+                }
             }
         }
         return true
@@ -148,7 +153,8 @@ extension EventStore {
             let now = stateLock.withLock { current }
             try now.validate(events)
         }()
-        let position = try appendFrame(EventEncoder.encode(transaction: events).payload)
+        var frame = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4).bytes
+        let position = try appendFrame(&frame)
         stateLock.withLock { current.apply(events, sequence: cursor.lastSequence, at: position) }
     }
 
@@ -172,7 +178,7 @@ extension EventStore {
     private func recoverView(from ledger: ImportLedger, reader: LogEventReader) {
         var ledger = ledger
         do {
-            for (id, slot) in ledger.slots where slot >= 0 && !ledger.promoted[slot] {
+            for (id, slot) in ledger.live {
                 try promote(slot, of: id, ledger: &ledger, reader: reader)
             }
             stateLock.withLock { current.lastSequence = max(current.lastSequence, cursor.lastSequence) }
@@ -183,12 +189,14 @@ extension EventStore {
 
     /// Appends one frame after the last, starting a new segment when this one is full. The
     /// full segment is cut to its last frame and synced before the next one starts.
-    private func appendFrame(_ payload: [UInt8]) throws -> LogPosition {
-        guard payload.count <= StoreFormat.maxPayload else {
-            throw StoreError.transactionTooLarge(bytes: payload.count, limit: StoreFormat.maxPayload)
+    /// `frame` holds the payload between room for the header and the checksum (`Frame.seal`).
+    private func appendFrame(_ frame: inout [UInt8]) throws -> LogPosition {
+        let payloadSize = frame.count - StoreFormat.frameOverhead
+        guard payloadSize <= StoreFormat.maxPayload else {
+            throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
         }
         let sequence = cursor.lastSequence + 1
-        if cursor.validEnd + Int64(payload.count + StoreFormat.frameOverhead) > Int64(segmentLimit)
+        if cursor.validEnd + Int64(frame.count) > Int64(segmentLimit)
             && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
             let old = cursor.segment
             if cursor.fileSize > cursor.validEnd {
@@ -204,7 +212,7 @@ extension EventStore {
         }
         let segment = cursor.segment
         let offset = cursor.validEnd
-        let frame = Frame.encode(sequence: sequence, salt: segment.header.salt, previousHash: cursor.lastFrameHash, payload: payload)
+        Frame.seal(&frame, sequence: sequence, salt: segment.header.salt, previousHash: cursor.lastFrameHash)
         do {
             try io.writeAll(segment.fd, frame, at: offset)
         } catch {

@@ -13,31 +13,47 @@ enum EventEncoder {
     /// The payload of one transaction and, per event, the byte range of the event's body
     /// (inside its `tagEvent` field) in that payload.
     static func encode(transaction events: [Event]) -> (payload: [UInt8], bodies: [Range<Int>]) {
-        var sizes: [Int] = []
-        sizes.reserveCapacity(events.count)
-        var total = 0
-        for e in events {
-            let s = eventSize(e)
-            sizes.append(s)
-            total += fieldSize(EventCoding.tagEvent, s)
-        }
-        var bodies: [Range<Int>] = []
-        bodies.reserveCapacity(events.count)
-        let payload = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            var w = RawWriter(base: buffer.baseAddress!, position: 0)
-            for (i, e) in events.enumerated() {
-                w.varint(EventCoding.tagEvent); w.varint(UInt64(sizes[i]))
-                let start = w.position
-                writeEvent(e, into: &w)
-                bodies.append(start..<w.position)
+        let (bytes, bodies) = encode(transaction: events, head: 0, tail: 0)
+        return (bytes, bodies)
+    }
+
+    /// The payload written `head` bytes into the buffer, with `tail` bytes after it: room for a
+    /// frame's header and checksum, so a frame needs no second copy of its payload. Those bytes
+    /// are zero. Body ranges are relative to the payload's start.
+    static func encode(transaction events: [Event], head: Int, tail: Int) -> (bytes: [UInt8], bodies: [Range<Int>]) {
+        // Events are read through an unsafe buffer: a plain `for e in events` copies each event
+        // out of the array (a retain and release per string), twice per event.
+        events.withUnsafeBufferPointer { list in
+            var sizes = [Int](repeating: 0, count: list.count)
+            var total = 0
+            for i in list.indices {
+                let s = eventSize(list[i])
+                sizes[i] = s
+                total += fieldSize(EventCoding.tagEvent, s)
             }
-            precondition(w.position == total, "EventEncoder: size computed and bytes written differ")
-            initialized = total
+            var bodies: [Range<Int>] = []
+            bodies.reserveCapacity(list.count)
+            let bytes = [UInt8](unsafeUninitializedCapacity: head + total + tail) { buffer, initialized in
+                let base = buffer.baseAddress!
+                base.initialize(repeating: 0, count: head)
+                var w = RawWriter(base: base + head, position: 0)
+                for i in list.indices {
+                    w.varint(EventCoding.tagEvent); w.varint(UInt64(sizes[i]))
+                    let start = w.position
+                    writeEvent(list[i], into: &w)
+                    bodies.append(start..<w.position)
+                }
+                precondition(w.position == total, "EventEncoder: size computed and bytes written differ")
+                (base + head + total).initialize(repeating: 0, count: tail)
+                initialized = head + total + tail
+            }
+            return (bytes, bodies)
         }
-        return (payload, bodies)
     }
 
     // MARK: Sizes
+
+    static func isNone(_ v: FieldValue) -> Bool { if case .none = v { true } else { false } }
 
     static func varintSize(_ v: UInt64) -> Int { v < 0x80 ? 1 : (64 - v.leadingZeroBitCount + 6) / 7 }
     static func fieldSize(_ tag: UInt64, _ body: Int) -> Int { varintSize(tag) + varintSize(UInt64(body)) + body }
@@ -60,7 +76,8 @@ enum EventEncoder {
 
     static func changeSize(_ c: FieldChange) -> Int {
         fieldSize(EventCoding.tagField, c.field.utf8.count)
-            + fieldSize(EventCoding.tagFrom, valueSize(c.from)) + fieldSize(EventCoding.tagTo, valueSize(c.to))
+            + (isNone(c.from) ? 0 : fieldSize(EventCoding.tagFrom, valueSize(c.from)))
+            + (isNone(c.to) ? 0 : fieldSize(EventCoding.tagTo, valueSize(c.to)))
     }
 
     static func eventSize(_ e: Event) -> Int {
@@ -71,7 +88,9 @@ enum EventEncoder {
             + fieldSize(EventCoding.tagAt, 8)
             + fieldSize(EventCoding.tagBaseVersion, varintSize(e.baseVersion))
         if let r = e.realUser { n += fieldSize(EventCoding.tagRealUser, r.utf8.count) }
-        for c in e.changes { n += fieldSize(EventCoding.tagChange, changeSize(c)) }
+        e.changes.withUnsafeBufferPointer { changes in
+            for i in changes.indices { n += fieldSize(EventCoding.tagChange, changeSize(changes[i])) }
+        }
         return n
     }
 
@@ -85,12 +104,15 @@ enum EventEncoder {
         if let r = e.realUser { w.stringField(EventCoding.tagRealUser, r) }
         w.fixed64Field(EventCoding.tagAt, e.at.timeIntervalSinceReferenceDate.bitPattern)
         w.uintField(EventCoding.tagBaseVersion, e.baseVersion)
-        for c in e.changes {
-            w.varint(EventCoding.tagChange); w.varint(UInt64(changeSize(c)))
-            w.stringField(EventCoding.tagField, c.field)
-            w.varint(EventCoding.tagFrom); w.varint(UInt64(valueSize(c.from))); writeValue(c.from, into: &w)
-            w.varint(EventCoding.tagTo); w.varint(UInt64(valueSize(c.to))); writeValue(c.to, into: &w)
-        }
+        e.changes.withUnsafeBufferPointer { changes in for i in changes.indices { writeChange(changes[i], into: &w) } }
+    }
+
+    static func writeChange(_ c: FieldChange, into w: inout RawWriter) {
+        w.varint(EventCoding.tagChange); w.varint(UInt64(changeSize(c)))
+        w.stringField(EventCoding.tagField, c.field)
+        // A value of none is left out: readers default a missing value to none.
+        if !isNone(c.from) { w.varint(EventCoding.tagFrom); w.varint(UInt64(valueSize(c.from))); writeValue(c.from, into: &w) }
+        if !isNone(c.to) { w.varint(EventCoding.tagTo); w.varint(UInt64(valueSize(c.to))); writeValue(c.to, into: &w) }
     }
 
     static func writeValue(_ v: FieldValue, into w: inout RawWriter) {

@@ -13,7 +13,8 @@ struct ImportLedger {
     private(set) var createdAt: [UInt64] = []        // f64 bit patterns
     /// Records moved out of the ledger into the view (a later event of the import changed them).
     private(set) var promoted: [Bool] = []
-    private(set) var slots: [RecordID: Int] = [:]
+    /// Each record's slot, or -1 while a transaction that creates it is being checked.
+    private(set) var slots = RecordSlots()
     /// Whether the keys came in ascending order (a numbered import does): no sort needed.
     private(set) var ascending = true
 
@@ -22,6 +23,9 @@ struct ImportLedger {
 
     /// The record's slot, if the import created it and it is still in the ledger.
     func slot(of id: RecordID) -> Int? { slots[id].flatMap { $0 >= 0 ? $0 : nil } }
+
+    /// Every record still in the ledger, with its slot.
+    var live: [(id: RecordID, slot: Int)] { slots.all.filter { $0.value >= 0 && !promoted[$0.value] }.map { ($0.id, $0.value) } }
 
     /// Reserves `id` for a transaction being checked: false if the ledger has it already
     /// (created earlier in the import, or earlier in this same transaction).

@@ -59,13 +59,20 @@ enum SnapshotFormat {
     static func appendCompositeKey(_ id: RecordID, to k: inout [UInt8]) {
         k.append(contentsOf: id.kind.rawValue.utf8)
         k.append(0)
-        if let n = id.number, n > 0, String(n) == id.key {
+        if let n = canonicalNumber(id) {
             k.append(1)
             withUnsafeBytes(of: UInt64(n).bigEndian) { k.append(contentsOf: $0) }
         } else {
             k.append(2)
             k.append(contentsOf: id.key.utf8)
         }
+    }
+
+    /// The number of a numbered record whose key is exactly that number in decimal (`INC-42`,
+    /// not `INC-042`); nil otherwise. Such keys sort and are stored as 8-byte numbers.
+    static func canonicalNumber(_ id: RecordID) -> Int? {
+        guard id.kind.isNumbered, let first = id.key.utf8.first, (0x31...0x39).contains(first), let n = Int(id.key) else { return nil }
+        return n
     }
 
     /// The key part of a composite key (after the kind and its 0x00); nil if malformed.

@@ -144,8 +144,9 @@ enum EventCoding {
         for c in e.changes {
             var cw = ByteWriter()
             cw.field(tagField, string: c.field)
-            cw.field(tagFrom, encode(c.from))
-            cw.field(tagTo, encode(c.to))
+            // None is left out: a missing value reads as none (fewer bytes per change).
+            if c.from != .none { cw.field(tagFrom, encode(c.from)) }
+            if c.to != .none { cw.field(tagTo, encode(c.to)) }
             w.field(tagChange, cw.bytes)
         }
         return w.bytes

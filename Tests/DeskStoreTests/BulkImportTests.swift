@@ -342,3 +342,25 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
         #expect(reopened.view.record(inc(2))?.fields["title"] == .text("printer on fire"))
     }
 }
+
+@Suite struct RecordSlotsTests {
+    @Test func holdsWhatADictionaryHoldsForEveryKindOfKey() {
+        var rng = SeededRandom(seed: 5)
+        var slots = RecordSlots()
+        var model: [RecordID: Int] = [:]
+        let keys: [RecordID] = (1...300).map { inc($0) } + (1...50).map { RecordID(.problem, $0 * 1000) }
+            + [RecordID(.incident, 1 << 30), RecordID(kind: .incident, key: "007"), RecordID(kind: .incident, key: "+5"),
+               RecordID(kind: .incident, key: "0"), RecordID(kind: .configurationItem, key: "db-1"), RecordID(kind: .configurationItem, key: "7"),
+               RecordID(.incident, 5_000_000)]
+        for step in 0..<20_000 {
+            let id = keys.randomElement(using: &rng)!
+            let value: Int? = Int.random(in: 0...3, using: &rng) == 0 ? nil : Int.random(in: -1...100_000, using: &rng)
+            slots[id] = value
+            model[id] = value
+            let probe = keys.randomElement(using: &rng)!
+            #expect(slots[probe] == model[probe], "step \(step): \(probe)")
+        }
+        for id in keys { #expect(slots[id] == model[id], "\(id)") }
+        #expect(Dictionary(uniqueKeysWithValues: slots.all.map { ($0.id, $0.value) }) == model)
+    }
+}
