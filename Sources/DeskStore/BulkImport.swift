@@ -61,20 +61,23 @@ extension EventStore {
         let listening = stateLock.withLock { !listenersAreEmpty }
         var ledger = ImportLedger()
         let reader = LogEventReader(directory: path)
+        let behind = WriteBehind()
         var count = 0, eventCount = 0
         do {
             for events in transactions {
                 guard !events.isEmpty else { throw StoreError.emptyTransaction }
-                if try !appendCreations(events, to: &ledger) {
-                    try appendFolded(events, ledger: &ledger, reader: reader)
+                if try !appendCreations(events, to: &ledger, behind: behind) {
+                    try appendFolded(events, ledger: &ledger, reader: reader, behind: behind)
                 }
                 count += 1
                 eventCount += events.count
                 if listening { notify.append(contentsOf: events) }
             }
+            try finishWrite(behind, ledger: &ledger)
             try syncImported()
         } catch {
             // What was written stays committed: this process's view must show it.
+            try? finishWrite(behind, ledger: &ledger)
             recoverView(from: ledger, reader: reader)
             throw error
         }
@@ -108,7 +111,7 @@ extension EventStore {
 
     /// If `events` only create records that exist nowhere yet (each once), appends them as one
     /// transaction and notes each record in `ledger`; returns false (writing nothing) otherwise.
-    private func appendCreations(_ events: [Event], to ledger: inout ImportLedger) throws -> Bool {
+    private func appendCreations(_ events: [Event], to ledger: inout ImportLedger, behind: WriteBehind) throws -> Bool {
         let view = stateLock.withLock { current }
         let viewIsEmpty = view.overlay.isEmpty && view.snapshot == nil
         let allNew = events.withUnsafeBufferPointer { list -> Bool in
@@ -123,7 +126,7 @@ extension EventStore {
         guard allNew else { return false }
         var (frame, bodies) = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4)
         let position: LogPosition
-        do { position = try appendFrame(&frame) } catch {
+        do { position = try appendFrame(&frame, ledger: &ledger, behind: behind, records: events.map(\.record)) } catch {
             ledger.unclaim(events[...])
             throw error
         }
@@ -144,7 +147,9 @@ extension EventStore {
 
     /// Appends a transaction the way `commit` folds it: records of the import it touches move
     /// from the ledger into the view first, then versions are checked against the view.
-    private func appendFolded(_ events: [Event], ledger: inout ImportLedger, reader: LogEventReader) throws {
+    private func appendFolded(_ events: [Event], ledger: inout ImportLedger, reader: LogEventReader, behind: WriteBehind) throws {
+        // Promoting reads the log: the frame in flight must be there first.
+        try finishWrite(behind, ledger: &ledger)
         for e in events {
             if let slot = ledger.slot(of: e.record) { try promote(slot, of: e.record, ledger: &ledger, reader: reader) }
         }
@@ -154,7 +159,9 @@ extension EventStore {
             try now.validate(events)
         }()
         var frame = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4).bytes
-        let position = try appendFrame(&frame)
+        let position = try appendFrame(&frame, ledger: &ledger, behind: behind, records: [])
+        // Folded into the view only once written (a fold cannot be taken back).
+        try finishWrite(behind, ledger: &ledger)
         stateLock.withLock { current.apply(events, sequence: cursor.lastSequence, at: position) }
     }
 
@@ -190,7 +197,10 @@ extension EventStore {
     /// Appends one frame after the last, starting a new segment when this one is full. The
     /// full segment is cut to its last frame and synced before the next one starts.
     /// `frame` holds the payload between room for the header and the checksum (`Frame.seal`).
-    private func appendFrame(_ frame: inout [UInt8]) throws -> LogPosition {
+    /// The frame is written behind (`WriteBehind`) once the one before it is written; `records`
+    /// are those the caller adds to `ledger` for it, forgotten again if the write fails.
+    private func appendFrame(_ frame: inout [UInt8], ledger: inout ImportLedger, behind: WriteBehind, records: [RecordID]) throws -> LogPosition {
+        try finishWrite(behind, ledger: &ledger)
         let payloadSize = frame.count - StoreFormat.frameOverhead
         guard payloadSize <= StoreFormat.maxPayload else {
             throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
@@ -213,13 +223,7 @@ extension EventStore {
         let segment = cursor.segment
         let offset = cursor.validEnd
         Frame.seal(&frame, sequence: sequence, salt: segment.header.salt, previousHash: cursor.lastFrameHash)
-        do {
-            try io.writeAll(segment.fd, frame, at: offset)
-        } catch {
-            // Nothing after the last whole frame may stay behind as a torn tail of ours.
-            if (try? io.truncate(segment.fd, to: offset)) != nil { cursor.fileSize = offset }
-            throw StoreError.writeFailed(file: segment.name, errno: error.errno)
-        }
+        let before = cursor
         let position = LogPosition(segment: segment.number, offset: UInt64(offset))
         cursor.validEnd = offset + Int64(frame.count)
         cursor.fileSize = max(cursor.fileSize, cursor.validEnd)
@@ -227,7 +231,25 @@ extension EventStore {
         cursor.lastFrameStart = position
         cursor.lastFrameEnd = UInt64(cursor.validEnd)
         cursor.lastFrameHash = frame.withUnsafeBytes { sha256($0) }
+        behind.start(frame, to: segment.fd, at: offset, io: io,
+                     undo: WriteBehind.Undo(cursor: before, ledgerCount: ledger.count, records: records))
         return position
+    }
+
+    /// Waits for the frame being written. If its write failed, takes it back: the file is cut
+    /// where it started (nothing of ours stays behind as a torn tail), the cursor is restored and
+    /// the ledger forgets its records; then the failure is thrown.
+    private func finishWrite(_ behind: WriteBehind, ledger: inout ImportLedger) throws {
+        guard let (error, undo) = behind.finish() else { return }
+        let segment = undo.cursor.segment
+        if (try? io.truncate(segment.fd, to: undo.cursor.validEnd)) != nil {
+            cursor = undo.cursor
+            cursor.fileSize = min(cursor.fileSize, undo.cursor.validEnd)
+        } else {
+            cursor = undo.cursor
+        }
+        ledger.removeLast(downTo: undo.ledgerCount, records: undo.records)
+        throw StoreError.writeFailed(file: segment.name, errno: error.errno)
     }
 
     /// Syncs the current segment; a failure disables writing in this process (see "fsyncgate").

@@ -59,6 +59,16 @@ struct ImportLedger {
         }
     }
 
+    /// Forgets the records added since the ledger held `count` (their frame was not written).
+    mutating func removeLast(downTo count: Int, records: [RecordID]) {
+        for id in records { slots[id] = nil }
+        keyBytes.removeSubrange(keyStarts[count]...)
+        keyStarts.removeSubrange((count + 1)...)
+        references.removeSubrange(count...)
+        createdAt.removeSubrange(count...)
+        promoted.removeSubrange(count...)
+    }
+
     /// Takes a record out of the ledger (its state now lives in the view).
     mutating func promote(_ i: Int, id: RecordID) {
         promoted[i] = true

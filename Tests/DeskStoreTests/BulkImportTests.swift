@@ -165,26 +165,60 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
         #expect(store.view.recordCount == 1)
     }
 
-    @Test func aFailedWriteKeepsTheTransactionsBeforeItAndTheViewTrue() throws {
+    /// Fails the `n`th write (1-based) short, after 40 bytes, and the attempt to finish it with
+    /// ENOSPC, as a filling disk does; every other write goes through. Counts calls, so it hits
+    /// the same frame whichever thread writes it.
+    final class FailNthWrite: FileIO, @unchecked Sendable {
+        let real = SystemFileIO()
+        let n: Int
+        private let lock = NSLock()
+        private var calls = 0
+        init(_ n: Int) { self.n = n }
+        func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileIOError) -> Int {
+            let call = lock.withLock { calls += 1; return calls }
+            if call == n { return try real.pwrite(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<min(40, bytes.count)]), at: offset) }
+            if call == n + 1 { throw FileIOError(errno: ENOSPC) }
+            return try real.pwrite(fd, bytes, at: offset)
+        }
+        func dataSync(_ fd: Int32) throws(FileIOError) { try real.dataSync(fd) }
+        func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
+        func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
+        func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
+    }
+
+    @Test(arguments: [1, 2, 4, 6])
+    func aFailedWriteKeepsTheTransactionsBeforeItAndTheViewTrue(failing: Int) throws {
+        let dir = TempDir()
+        _ = try EventStore.create(at: dir.sub("s"), preallocation: 0)
+        let store = try EventStore.open(at: dir.sub("s"), io: FailNthWrite(failing), preallocation: 0)
+        let transactions = (0..<6).map { t in (1...3).map { created(inc(t * 3 + $0)) } }
+        #expect(throws: StoreError.writeFailed(file: seg1, errno: ENOSPC)) { try store.importTransactions(transactions) }
+        let written = failing - 1
+        let kept = (0..<(written * 3)).map { inc($0 + 1) }
+        for view in [store.view, try EventStore.open(at: dir.sub("s"), readOnly: true).view] {
+            #expect(view.lastSequence == UInt64(written))
+            #expect(view.recordIDs(of: .incident) == kept)
+            if written > 0 { #expect(view.record(inc(1))?.fields["title"] == .text("printer on fire")) }
+        }
+        // Nothing of the failed frame stays behind, and writing goes on.
+        #expect(try store.verify().isIntact)
+        try store.commit { _ in [created(inc(100))] }
+        let reopened = try EventStore.open(at: dir.sub("s"))
+        #expect(reopened.openNotices.allSatisfy { if case .snapshotMissing = $0 { true } else { false } })
+        #expect(reopened.view.recordIDs(of: .incident) == kept + [inc(100)])
+    }
+
+    @Test func importingIntoAStoreWithNoRoomLeftStillTakesCommitsAfter() throws {
         let dir = TempDir()
         let io = FaultInjectingFileIO()
         let store = try EventStore.create(at: dir.sub("s"), io: io)
         let transactions = (0..<6).map { t in (1...3).map { created(inc(t * 3 + $0)) } }
-        var writes = 0
-        let counted = transactions.lazy.map { t -> [Event] in
-            writes += 1
-            if writes == 4 { io.arm(.shortWrite(bytes: 40)) }
-            return t
-        }
-        #expect(throws: StoreError.writeFailed(file: seg1, errno: ENOSPC)) { try store.importTransactions(counted) }
-        // Three transactions were written whole; the fourth left nothing behind.
-        #expect(store.view.lastSequence == 3)
-        #expect(store.view.recordIDs(of: .incident) == (1...9).map(inc))
-        #expect(store.view.record(inc(4))?.fields["title"] == .text("printer on fire"))
-        try store.commit { _ in [created(inc(100))] }
-        let reopened = try EventStore.open(at: dir.sub("s"))
-        #expect(reopened.openNotices.isEmpty || reopened.openNotices.allSatisfy { if case .snapshotMissing = $0 { true } else { false } })
-        #expect(reopened.view.recordIDs(of: .incident) == (1...9).map(inc) + [inc(100)])
+        io.arm(.writeError(ENOSPC))
+        #expect(throws: StoreError.writeFailed(file: seg1, errno: ENOSPC)) { try store.importTransactions(transactions) }
+        #expect(store.view.recordCount == 0)
+        try store.importTransactions(transactions)
+        #expect(store.view.recordCount == 18)
+        #expect(try EventStore.open(at: dir.sub("s")).view.recordCount == 18)
     }
 
     @Test func damageToAnImportedRecordsEventIsReportedClearlyNotGuessed() throws {
