@@ -230,7 +230,7 @@ extension EventStore {
         cursor.lastSequence = sequence
         cursor.lastFrameStart = position
         cursor.lastFrameEnd = UInt64(cursor.validEnd)
-        cursor.lastFrameHash = frame.withUnsafeBytes { sha256($0) }
+        cursor.lastFrameHash = []    // set when the write finishes (the hash is taken there)
         behind.start(frame, to: segment.fd, at: offset, io: io,
                      undo: WriteBehind.Undo(cursor: before, ledgerCount: ledger.count, records: records))
         return position
@@ -240,7 +240,13 @@ extension EventStore {
     /// where it started (nothing of ours stays behind as a torn tail), the cursor is restored and
     /// the ledger forgets its records; then the failure is thrown.
     private func finishWrite(_ behind: WriteBehind, ledger: inout ImportLedger) throws {
-        guard let (error, undo) = behind.finish() else { return }
+        guard let outcome = behind.finish() else { return }
+        let failed: WriteBehind.Failed
+        switch outcome {
+        case let .success(hash): cursor.lastFrameHash = hash; return
+        case let .failure(f): failed = f
+        }
+        let (error, undo) = (failed.error, failed.undo)
         let segment = undo.cursor.segment
         if (try? io.truncate(segment.fd, to: undo.cursor.validEnd)) != nil {
             cursor = undo.cursor

@@ -23,7 +23,7 @@ final class WriteBehind: @unchecked Sendable {
     private let queue = DispatchQueue(label: "opsdesk.import.write-behind")
     private var pending: (done: DispatchSemaphore, failure: Failure, undo: Undo)?
 
-    private final class Failure: @unchecked Sendable { var error: FileIOError? }
+    private final class Failure: @unchecked Sendable { var error: FileIOError?; var hash: Digest32 = [] }
 
     /// Starts writing `frame` at `offset` of `fd`. Call only with nothing in flight.
     func start(_ frame: [UInt8], to fd: Int32, at offset: Int64, io: any FileIO, undo: Undo) {
@@ -31,18 +31,27 @@ final class WriteBehind: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         let failure = Failure()
         queue.async {
+            // The frame's hash (the next frame's link in the chain) is taken here too.
+            failure.hash = frame.withUnsafeBytes { sha256($0) }
             do throws(FileIOError) { try io.writeAll(fd, frame, at: offset) } catch { failure.error = error }
             done.signal()
         }
         pending = (done, failure, undo)
     }
 
-    /// Waits for the write in flight; returns its error and what to restore if it failed.
-    func finish() -> (error: FileIOError, undo: Undo)? {
+    /// Waits for the write in flight: the frame's SHA-256 once written, or its error and what to
+    /// restore; nil if nothing was in flight.
+    func finish() -> Result<Digest32, Failed>? {
         guard let p = pending else { return nil }
         p.done.wait()
         pending = nil
-        return p.failure.error.map { ($0, p.undo) }
+        if let error = p.failure.error { return .failure(Failed(error: error, undo: p.undo)) }
+        return .success(p.failure.hash)
+    }
+
+    struct Failed: Error {
+        var error: FileIOError
+        var undo: Undo
     }
 
     var isIdle: Bool { pending == nil }
