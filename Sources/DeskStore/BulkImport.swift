@@ -93,11 +93,11 @@ extension EventStore {
             frameStart: c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(StoreFormat.segmentHeaderSize)),
             frameEnd: c.lastFrameStart == nil ? UInt64(StoreFormat.segmentHeaderSize) : c.lastFrameEnd,
             frameHash: c.lastFrameHash)
-        let bytes: [UInt8]
+        let pieces: [[UInt8]]
         do {
             Self.removeAbandonedTemporaries(in: path)
-            bytes = SnapshotWriter.build(stateLock.withLock { current }, anchor: anchor, imported: ledger)
-            try installSnapshot(bytes, sequence: anchor.sequence)
+            pieces = SnapshotWriter.buildPieces(stateLock.withLock { current }, anchor: anchor, imported: ledger)
+            try installSnapshot(pieces, sequence: anchor.sequence)
         } catch {
             recoverView(from: ledger, reader: reader)
             throw error
@@ -106,7 +106,7 @@ extension EventStore {
         if stateLock.withLock({ current.snapshot?.lastSequence != anchor.sequence }) { recoverView(from: ledger, reader: reader) }
         return ImportReport(transactions: count, events: eventCount, createdRecords: ledger.liveCount,
                             lastSequence: anchor.sequence, logSeconds: logDone - started,
-                            snapshotSeconds: monotonicSeconds() - logDone, snapshotBytes: bytes.count)
+                            snapshotSeconds: monotonicSeconds() - logDone, snapshotBytes: pieces.reduce(0) { $0 + $1.count })
     }
 
     /// If `events` only create records that exist nowhere yet (each once), appends them as one

@@ -748,22 +748,26 @@ public final class EventStore: @unchecked Sendable {
                                           frameHash: c.lastFrameHash))
         }
         Self.removeAbandonedTemporaries(in: path)
-        let bytes = SnapshotWriter.build(view, anchor: anchor)
-        try installSnapshot(bytes, sequence: anchor.sequence)
-        return CompactReport(records: view.recordCount, lastSequence: anchor.sequence, bytes: bytes.count,
+        let pieces = SnapshotWriter.buildPieces(view, anchor: anchor)
+        try installSnapshot(pieces, sequence: anchor.sequence)
+        return CompactReport(records: view.recordCount, lastSequence: anchor.sequence, bytes: pieces.reduce(0) { $0 + $1.count },
                              seconds: Date().timeIntervalSince(started))
     }
 
     /// Writes snapshot bytes beside the log (temp file → fsync → rename → fsync dir) and, if it
     /// is the snapshot of transaction `sequence`, re-bases this process's view on it.
-    func installSnapshot(_ bytes: [UInt8], sequence: UInt64) throws {
+    func installSnapshot(_ pieces: [[UInt8]], sequence: UInt64) throws {
         let final = path + "/" + SnapshotFormat.fileName
         let temp = path + "/.snapshot.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = try Posix.createFile(temp, exclusive: true)
         do {
             defer { close(fd) }
-            do { try io.writeAll(fd, bytes, at: 0) } catch {
-                unlink(temp); throw StoreError.writeFailed(file: SnapshotFormat.fileName, errno: error.errno)
+            var at: Int64 = 0
+            for bytes in pieces {
+                do { try io.writeAll(fd, bytes, at: at) } catch {
+                    unlink(temp); throw StoreError.writeFailed(file: SnapshotFormat.fileName, errno: error.errno)
+                }
+                at += Int64(bytes.count)
             }
             do { try io.fullSync(fd) } catch {
                 unlink(temp); throw StoreError.syncFailed(file: SnapshotFormat.fileName, errno: error.errno)

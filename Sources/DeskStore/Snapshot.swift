@@ -342,7 +342,7 @@ enum SnapshotWriter {
 
     /// Builds the snapshot bytes. Records unchanged since the view's own snapshot are copied
     /// as raw bodies, not decoded; records of `imported` (a bulk import) become log references.
-    static func build(_ view: StoreView, anchor: Anchor, imported: ImportLedger? = nil, now: Date = Date()) -> [UInt8] {
+    static func buildPieces(_ view: StoreView, anchor: Anchor, imported: ImportLedger? = nil, now: Date = Date()) -> [[UInt8]] {
         enum Source { case base(Int), entry(RecordEntry), reference(Int) }
         var items: [(key: [UInt8], source: Source)] = []
         items.reserveCapacity(view.snapshot?.count ?? 0)
@@ -433,13 +433,17 @@ enum SnapshotWriter {
         h.u64(now.timeIntervalSinceReferenceDate.bitPattern)
         h.u32(0)
         h.raw([UInt8](repeating: 0, count: 12))
-        var out = h.bytes
-        out.reserveCapacity(Int(fileLength))
-        out.append(contentsOf: index.bytes)
-        out.append(contentsOf: keys.bytes)
-        out.append(contentsOf: bodies.bytes)
-        let crc = CRC32C.mask(CRC32C.checksum(out))
-        withUnsafeBytes(of: crc.littleEndian) { c in for k in 0..<4 { out[128 + k] = c[k] } }
-        return out
+        // The file in four pieces, written one after the other (no copy of a big snapshot into
+        // one buffer); the checksum runs over them in order.
+        var header = h.bytes
+        var crc = CRC32C.checksum(header)
+        for piece in [index.bytes, keys.bytes, bodies.bytes] { crc = piece.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) } }
+        withUnsafeBytes(of: CRC32C.mask(crc).littleEndian) { c in for k in 0..<4 { header[128 + k] = c[k] } }
+        return [header, index.bytes, keys.bytes, bodies.bytes]
+    }
+
+    /// The snapshot as one buffer (for tests and small stores).
+    static func build(_ view: StoreView, anchor: Anchor, imported: ImportLedger? = nil, now: Date = Date()) -> [UInt8] {
+        Array(buildPieces(view, anchor: anchor, imported: imported, now: now).joined())
     }
 }
