@@ -48,6 +48,18 @@ enum OpsDeskSide {
         return (total - report.snapshotSeconds, report.snapshotSeconds)
     }
 
+    /// Seconds to build the same events without importing them: the caller's share of the import.
+    static func eventBuildingSeconds(count: Int, batch: Int = 10_000) -> Double {
+        let now = Date()
+        let t0 = monotonicNanoseconds()
+        var events = 0
+        for first in stride(from: 1, through: count, by: batch) {
+            events += (first...min(count, first + batch - 1)).map { creation(of: SampleIncident($0), at: now) }.count
+        }
+        precondition(events == count)
+        return Double(monotonicNanoseconds() - t0) / 1e9
+    }
+
     /// Open (read-only, as a console does) and read one incident; in a fresh process.
     static func openMicroseconds(store path: String, number: Int) throws -> Double {
         let t0 = monotonicNanoseconds()
