@@ -372,7 +372,9 @@ enum SnapshotWriter {
         let order = ledger.sortedSlots()
         let total = merged.count + order.count
 
-        var index = ByteWriter(capacity: total * SnapshotFormat.entrySize)
+        // Index entries are fixed-size: stored in place, one entry at a time (not field by field).
+        var index = [UInt8](repeating: 0, count: total * SnapshotFormat.entrySize)
+        var entry = 0
         var keys = ByteWriter(capacity: merged.count * 16 + ledger.keyBytes.count)
         var bodies = ByteWriter(capacity: merged.count * 128 + order.count * SnapshotFormat.referenceSize)
         func add(key: UnsafeRawBufferPointer, version: UInt64, created: UInt64, form: UInt32, body: (inout ByteWriter) -> Void) {
@@ -381,9 +383,19 @@ enum SnapshotWriter {
             let kindLen = UInt32(key.firstIndex(of: 0) ?? 0)
             let bodyOffset = UInt64(bodies.bytes.count)
             body(&bodies)
-            index.u64(keyOffset); index.u32(UInt32(key.count)); index.u32(kindLen)
-            index.u64(version); index.u64(created)
-            index.u64(bodyOffset); index.u32(UInt32(UInt64(bodies.bytes.count) - bodyOffset)); index.u32(form)
+            let bodyLength = UInt32(UInt64(bodies.bytes.count) - bodyOffset)
+            index.withUnsafeMutableBytes { b in
+                let e = entry * SnapshotFormat.entrySize
+                b.storeBytes(of: keyOffset.littleEndian, toByteOffset: e, as: UInt64.self)
+                b.storeBytes(of: UInt32(key.count).littleEndian, toByteOffset: e + 8, as: UInt32.self)
+                b.storeBytes(of: kindLen.littleEndian, toByteOffset: e + 12, as: UInt32.self)
+                b.storeBytes(of: version.littleEndian, toByteOffset: e + 16, as: UInt64.self)
+                b.storeBytes(of: created.littleEndian, toByteOffset: e + 24, as: UInt64.self)
+                b.storeBytes(of: bodyOffset.littleEndian, toByteOffset: e + 32, as: UInt64.self)
+                b.storeBytes(of: bodyLength.littleEndian, toByteOffset: e + 40, as: UInt32.self)
+                b.storeBytes(of: form.littleEndian, toByteOffset: e + 44, as: UInt32.self)
+            }
+            entry += 1
         }
         func addMerged(_ item: (key: [UInt8], source: Source)) {
             item.key.withUnsafeBytes { key in
@@ -426,7 +438,8 @@ enum SnapshotWriter {
         h.u64(anchor.frameStart.offset); h.u64(anchor.frameEnd)
         h.raw(anchor.frameHash.count == 32 ? anchor.frameHash : zeroDigest)
         let idx = UInt64(SnapshotFormat.headerSize)
-        let keysAt = idx + UInt64(index.bytes.count)
+        precondition(entry == total, "SnapshotWriter: index entries written and counted differ")
+        let keysAt = idx + UInt64(index.count)
         let bodiesAt = keysAt + UInt64(keys.bytes.count)
         let fileLength = bodiesAt + UInt64(bodies.bytes.count)
         h.u64(idx); h.u64(keysAt); h.u64(bodiesAt); h.u64(fileLength)
@@ -437,9 +450,9 @@ enum SnapshotWriter {
         // one buffer); the checksum runs over them in order.
         var header = h.bytes
         var crc = CRC32C.checksum(header)
-        for piece in [index.bytes, keys.bytes, bodies.bytes] { crc = piece.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) } }
+        for piece in [index, keys.bytes, bodies.bytes] { crc = piece.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) } }
         withUnsafeBytes(of: CRC32C.mask(crc).littleEndian) { c in for k in 0..<4 { header[128 + k] = c[k] } }
-        return [header, index.bytes, keys.bytes, bodies.bytes]
+        return [header, index, keys.bytes, bodies.bytes]
     }
 
     /// The snapshot as one buffer (for tests and small stores).
