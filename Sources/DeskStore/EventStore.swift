@@ -81,7 +81,7 @@ final class Segment: @unchecked Sendable {
     func withCheckedFrame<T>(at offset: UInt64, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         // A position from a damaged snapshot may be any number: refuse it, never trap on it.
         guard offset <= UInt64(Int32.max) * 4 else {
-            throw StoreError.damagedLog(segment: name, offset: Int(Int32.max), reason: "history points past the end")
+            throw StoreError.damagedLog(segment: name, offset: Int(clamping: offset), reason: "history points past the end")
         }
         let head = try Posix.read(fd, at: Int64(offset), count: StoreFormat.frameHeaderSize, path: path)
         guard head.count == StoreFormat.frameHeaderSize else {

@@ -71,7 +71,7 @@ final class LogEventReader: @unchecked Sendable {
         let s = try segment(reference.frame.segment)
         // Offsets past any segment's size are refused before they become Int64s (never a trap).
         let plausible = reference.eventOffset <= UInt64(Int32.max) * 4
-        let where_ = plausible ? Int(reference.eventOffset) : 0
+        let where_ = Int(clamping: reference.eventOffset)
         func damaged(_ why: String) -> StoreError {
             .damagedLog(segment: s.name, offset: where_, reason: "\(id)'s event, which the snapshot points to, \(why); `opsdesk store verify` finds the damaged transaction")
         }

@@ -23,12 +23,13 @@ import Glibc
 //       record's tag to "L:i" (L defaults to W), so the test finds it in the history.
 //   store-torture compact --store DIR [--count N]
 //       Writes snapshots in a loop: "compacting K" before and "compacted K" after each.
-//   store-torture import --store DIR --count N [--batch B] [--pause-before-snapshot-ms M]
+//   store-torture import --store DIR --count N [--batch B] [--pause-before-snapshot-ms M] [--pause-between-us U]
 //       Bulk-imports INC-1…INC-N (`importIncidentEvent`) in transactions of B (default 500),
 //       resuming after the incidents already there. Prints "ready K" (K already there) once
 //       open, "snapshot-rename" when the import's snapshot is written and synced but not yet
 //       renamed into place (then pauses M ms, default 0, so a test can kill it right there), and
-//       "imported N" once the import returned.
+//       "imported N" once the import returned. U µs (default 0) pass before each transaction is
+//       handed over, so the log's writing lasts long enough to be killed in the middle of.
 //
 // Exit status 0 when done, 2 on any unexpected error (message on stderr).
 
@@ -213,8 +214,10 @@ func runImport(_ args: Arguments) throws {
     let store = try EventStore.open(at: try args.string("store"), io: AnnouncingSnapshotIO(pauseMicroseconds: pause))
     let already = store.view.counts[.incident] ?? 0
     report("ready \(already)")
+    let between = UInt32(max(0, try args.int("pause-between-us", default: 0)))
     let batches = stride(from: already + 1, through: count, by: batch).lazy.map { first in
-        (first...min(count, first + batch - 1)).map(importIncidentEvent)
+        if between > 0 { usleep(between) }
+        return (first...min(count, first + batch - 1)).map(importIncidentEvent)
     }
     try store.importTransactions(batches)
     report("imported \(count)")

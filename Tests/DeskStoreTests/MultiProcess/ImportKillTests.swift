@@ -57,7 +57,9 @@ extension MultiProcessTests {
             let child = try ChildProcess(
                 executable: torture,
                 arguments: ["import", "--store", storePath, "--count", String((round + 1) * perRound), "--batch", String(batch),
-                            "--pause-before-snapshot-ms", atSnapshot ? "2000" : "0"],
+                            "--pause-before-snapshot-ms", atSnapshot ? "2000" : "0",
+                            // 20 transactions 3 ms apart: a kill 1…50 ms in lands while the log is written.
+                            "--pause-between-us", atSnapshot ? "0" : "3000"],
                 name: "importer", stderrPath: scratch.path + "/importer.stderr")
             defer { if child.waitStatus == nil { child.signal(SIGKILL); child.wait() } }
             var readyAt: Int64? = nil
@@ -69,7 +71,7 @@ extension MultiProcessTests {
                 for line in child.takeLines() {
                     if line.hasPrefix("ready") {
                         readyAt = monotonicMilliseconds()
-                        if !atSnapshot { killAt = readyAt! + Int64.random(in: 1...60, using: &rng) }
+                        if !atSnapshot { killAt = readyAt! + Int64.random(in: 1...50, using: &rng) }
                     } else if line == "snapshot-rename" && atSnapshot {
                         killAt = 0
                     } else if line.hasPrefix("imported") {
