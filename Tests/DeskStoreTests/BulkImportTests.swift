@@ -243,6 +243,8 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
         #expect(throws: StoreError.self) { try reopened.history(of: inc(2)) }
         // The records around it are unharmed, and verify names the damaged transaction.
         #expect(try reopened.view.checkedRecord(inc(1))?.fields["title"] == .text("printer on fire"))
+        // INC-1 shares the damaged frame, but its own event is intact and checked: its history reads.
+        #expect(try reopened.history(of: inc(1)) == [created(inc(1))])
         #expect(try reopened.view.checkedRecord(inc(4)) != nil)
         #expect(try reopened.verify().problems.contains { if case .damaged(seg1, _, _) = $0 { true } else { false } })
     }
