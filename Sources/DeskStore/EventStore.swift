@@ -79,6 +79,10 @@ final class Segment: @unchecked Sendable {
     /// `body`. A frame that is not there or fails its check is damage at that segment and offset.
     /// The one way history reads a frame, for the store and for the Desk.
     func withCheckedFrame<T>(at offset: UInt64, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        // A position from a damaged snapshot may be any number: refuse it, never trap on it.
+        guard offset <= UInt64(Int32.max) * 4 else {
+            throw StoreError.damagedLog(segment: name, offset: Int(clamping: offset), reason: "history points past the end")
+        }
         let head = try Posix.read(fd, at: Int64(offset), count: StoreFormat.frameHeaderSize, path: path)
         guard head.count == StoreFormat.frameHeaderSize else {
             throw StoreError.damagedLog(segment: name, offset: Int(offset), reason: "history points past the end")
@@ -134,14 +138,14 @@ public final class EventStore: @unchecked Sendable {
     let preallocation: Int
     let lockPath: String
     private let lockFile: OwnedDescriptor
-    private var lockFD: Int32 { lockFile.fd }
+    var lockFD: Int32 { lockFile.fd }
     /// Serialises log reading and writing within this process (the flock serialises processes;
     /// it does not serialise threads sharing one descriptor).
-    private let writer = NSLock()
-    private let stateLock = NSLock()
-    private var current: StoreView           // guarded by stateLock
-    private var cursor: Cursor               // guarded by writer
-    private var writeDisabled: String?       // guarded by writer
+    let writer = NSLock()
+    let stateLock = NSLock()
+    var current: StoreView                   // guarded by stateLock
+    var cursor: Cursor                       // guarded by writer
+    var writeDisabled: String?               // guarded by writer
     private var segmentCache: [UInt32: Segment] = [:]  // guarded by stateLock
     private var listeners: [UInt64: @Sendable ([Event]) -> Void] = [:]  // guarded by stateLock
     private var nextListener: UInt64 = 0
@@ -293,7 +297,15 @@ public final class EventStore: @unchecked Sendable {
 
     /// The record's events, oldest first, read from the log.
     public func history(of id: RecordID) throws -> [Event] {
-        guard let entry = stateLock.withLock({ current.entry(id) }) else { return [] }
+        let view = self.view
+        guard let entry = try view.checkedEntry(id) else { return [] }
+        // A record a bulk import created has one event, just read from the log and checked
+        // against its own checksum: its history is that event (not a read of its whole frame,
+        // which holds the rest of the import's transaction).
+        if entry.state.version == 1, view.overlay[id] == nil, let image = view.snapshot, let i = image.index(of: id),
+           image.bodyForm(at: i) == SnapshotFormat.bodyLogReference {
+            return [entry.state.lastEvent]
+        }
         var events: [Event] = []
         for position in entry.history {
             let segment = try segmentHandle(position.segment)
@@ -525,9 +537,12 @@ public final class EventStore: @unchecked Sendable {
         return token
     }
 
+    /// Whether anyone follows this store (call with `stateLock` held).
+    var listenersAreEmpty: Bool { listeners.isEmpty }
+
     func removeListener(_ id: UInt64) { stateLock.withLock { _ = listeners.removeValue(forKey: id) } }
 
-    private func deliver(_ events: [Event]) {
+    func deliver(_ events: [Event]) {
         guard !events.isEmpty else { return }
         let targets = stateLock.withLock { Array(listeners.values) }
         for t in targets { t(events) }
@@ -552,7 +567,7 @@ public final class EventStore: @unchecked Sendable {
     /// it must be zero to the end of the file, or the non-zero bytes are judged as above; while
     /// running, writers only ever leave zeros there (a write puts its header first), so the
     /// log simply ends at it.
-    private func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false) throws -> Advance {
+    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false) throws -> Advance {
         var result = Advance()
         var reread = false
         while true {
@@ -756,14 +771,26 @@ public final class EventStore: @unchecked Sendable {
                                           frameHash: c.lastFrameHash))
         }
         Self.removeAbandonedTemporaries(in: path)
-        let bytes = SnapshotWriter.build(view, anchor: anchor)
+        let pieces = SnapshotWriter.buildPieces(view, anchor: anchor)
+        try installSnapshot(pieces, sequence: anchor.sequence)
+        return CompactReport(records: view.recordCount, lastSequence: anchor.sequence, bytes: pieces.reduce(0) { $0 + $1.count },
+                             seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Writes snapshot bytes beside the log (temp file → fsync → rename → fsync dir) and, if it
+    /// is the snapshot of transaction `sequence`, re-bases this process's view on it.
+    func installSnapshot(_ pieces: [[UInt8]], sequence: UInt64) throws {
         let final = path + "/" + SnapshotFormat.fileName
         let temp = path + "/.snapshot.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = try Posix.createFile(temp, exclusive: true)
         do {
             defer { close(fd) }
-            do { try io.writeAll(fd, bytes, at: 0) } catch {
-                unlink(temp); throw StoreError.writeFailed(file: SnapshotFormat.fileName, errno: error.errno)
+            var at: Int64 = 0
+            for bytes in pieces {
+                do { try io.writeAll(fd, bytes, at: at) } catch {
+                    unlink(temp); throw StoreError.writeFailed(file: SnapshotFormat.fileName, errno: error.errno)
+                }
+                at += Int64(bytes.count)
             }
             do { try io.fullSync(fd) } catch {
                 unlink(temp); throw StoreError.syncFailed(file: SnapshotFormat.fileName, errno: error.errno)
@@ -773,11 +800,9 @@ public final class EventStore: @unchecked Sendable {
             unlink(temp); throw StoreError.writeFailed(file: SnapshotFormat.fileName, errno: error.errno)
         }
         try Posix.syncDirectory(path, io: io)
-        if let image = try? SnapshotImage(path: final), image.lastSequence == anchor.sequence {
+        if let image = try? SnapshotImage(path: final), image.lastSequence == sequence {
             stateLock.withLock { current = current.rebased(on: image) }
         }
-        return CompactReport(records: view.recordCount, lastSequence: anchor.sequence, bytes: bytes.count,
-                             seconds: Date().timeIntervalSince(started))
     }
 
     /// Temporary files of processes that died while writing them (`.…tmp-PID…`).

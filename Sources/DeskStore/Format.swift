@@ -149,6 +149,22 @@ enum Frame {
         return w.bytes
     }
 
+    /// Fills in the frame around a payload already in place (`bytes[frameHeaderSize..<count - 4]`,
+    /// as `EventEncoder` leaves it): the same bytes `encode` writes, without copying the payload.
+    static func seal(_ bytes: inout [UInt8], sequence: UInt64, salt: UInt64, previousHash: Digest32) {
+        precondition(bytes.count >= StoreFormat.frameOverhead && previousHash.count == 32)
+        bytes.withUnsafeMutableBytes { b in
+            let length = b.count - StoreFormat.frameOverhead
+            b.storeBytes(of: UInt32(length).littleEndian, toByteOffset: 0, as: UInt32.self)
+            b[4] = StoreFormat.frameTypeTransaction; b[5] = 0; b[6] = 0; b[7] = 0
+            b.storeBytes(of: sequence.littleEndian, toByteOffset: 8, as: UInt64.self)
+            b.storeBytes(of: salt.littleEndian, toByteOffset: 16, as: UInt64.self)
+            for i in 0..<32 { b[24 + i] = previousHash[i] }
+            let crc = CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[0..<(b.count - 4)])))
+            b.storeBytes(of: crc.littleEndian, toByteOffset: b.count - 4, as: UInt32.self)
+        }
+    }
+
     /// Why bytes at some offset are not the next valid frame.
     enum Invalid: Error, Equatable, CustomStringConvertible {
         case truncated, zeroType, badLength, wrongSalt, sequenceGap(expected: UInt64, found: UInt64), badChecksum

@@ -24,12 +24,21 @@ import ITSM
 ///     132  reserved        12 bytes
 ///     index: record count × 48-byte entries, sorted by key bytes (kind, 0x00, key):
 ///       0 key offset u64 · 8 key length u32 · 12 kind length u32 · 16 version u64
-///      24 created at f64 bits · 32 body offset u64 · 40 body length u32 · 44 reserved u32
-///     keys: the key bytes; bodies: per record a TLV body (fields, last event, history),
-///     decoded only when the record is looked at.
+///      24 created at f64 bits · 32 body offset u64 · 40 body length u32 · 44 body form u32
+///     keys: the key bytes; bodies: per record, decoded only when the record is looked at, either
+///       form 0: a TLV body (fields, last event, history), or
+///       form 1 (version 2): a reference to the record's only event in the log, for records a
+///         bulk import created (their whole state is that one event, so it is not copied):
+///          0 frame segment u32 · 4 frame offset u64 · 12 event offset u64 (in that segment's
+///         file) · 20 event length u32 · 24 masked CRC32C of the event's bytes u32   (28 bytes)
+///       The event's own checksum lets a read detect damage to those log bytes and say so
+///       (the snapshot's file checksum covers only the snapshot).
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("OPSDSNAP".utf8)
-    static let version: UInt16 = 1
+    /// 2: body form 1 (log references). A version-1 reader refuses it and replays the log.
+    static let version: UInt16 = 2
+    static let bodyInline: UInt32 = 0, bodyLogReference: UInt32 = 1
+    static let referenceSize = 28
     static let headerSize = 144
     static let entrySize = 48
     static let fileName = "snapshot"
@@ -41,16 +50,29 @@ enum SnapshotFormat {
     /// the number as 8 big-endian bytes, else 0x02 and the key. Byte order is then `RecordID`
     /// order (INC-2 before INC-10), so a kind's records come out of the index already sorted.
     static func compositeKey(_ id: RecordID) -> [UInt8] {
-        var k = Array(id.kind.rawValue.utf8)
+        var k: [UInt8] = []
+        appendCompositeKey(id, to: &k)
+        return k
+    }
+
+    /// `compositeKey`, appended to a buffer that holds many (no array per key).
+    static func appendCompositeKey(_ id: RecordID, to k: inout [UInt8]) {
+        k.append(contentsOf: id.kind.rawValue.utf8)
         k.append(0)
-        if let n = id.number, n > 0, String(n) == id.key {
+        if let n = canonicalNumber(id) {
             k.append(1)
             withUnsafeBytes(of: UInt64(n).bigEndian) { k.append(contentsOf: $0) }
         } else {
             k.append(2)
             k.append(contentsOf: id.key.utf8)
         }
-        return k
+    }
+
+    /// The number of a numbered record whose key is exactly that number in decimal (`INC-42`,
+    /// not `INC-042`); nil otherwise. Such keys sort and are stored as 8-byte numbers.
+    static func canonicalNumber(_ id: RecordID) -> Int? {
+        guard id.kind.isNumbered, let first = id.key.utf8.first, (0x31...0x39).contains(first), let n = Int(id.key) else { return nil }
+        return n
     }
 
     /// The key part of a composite key (after the kind and its 0x00); nil if malformed.
@@ -99,6 +121,8 @@ final class SnapshotImage: @unchecked Sendable {
     private let indexOffset: Int, keysOffset: Int, bodiesOffset: Int
     /// Index ranges per kind (kinds are contiguous since keys sort by kind first).
     let kindRanges: [RecordKind: Range<Int>]
+    /// Reads the events that form-1 bodies point to.
+    let logReader: LogEventReader
 
     private var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
 
@@ -137,9 +161,13 @@ final class SnapshotImage: @unchecked Sendable {
         for i in 0..<n {
             let e = Int(idx) + i * SnapshotFormat.entrySize
             let ko = b.u64(at: e), kl = UInt64(b.u32(at: e + 8)), kindLen = b.u32(at: e + 12)
-            let bo = b.u64(at: e + 32), bl = UInt64(b.u32(at: e + 40))
+            let bo = b.u64(at: e + 32), bl = UInt64(b.u32(at: e + 40)), form = b.u32(at: e + 44)
             guard ko <= UInt64(keysLen), kl <= UInt64(keysLen) - ko, UInt64(kindLen) < kl,
                   bo <= UInt64(bodiesLen), bl <= UInt64(bodiesLen) - bo else { throw reject("index entry \(i) out of range") }
+            guard form == SnapshotFormat.bodyInline
+                    || (form == SnapshotFormat.bodyLogReference && bl == UInt64(SnapshotFormat.referenceSize)) else {
+                throw reject("index entry \(i) has an unknown body form")
+            }
             let key = UnsafeRawBufferPointer(rebasing: b[(Int(keys) + Int(ko))..<(Int(keys) + Int(ko + kl))])
             guard key[Int(kindLen)] == 0,
                   SnapshotFormat.key(fromTail: UnsafeRawBufferPointer(rebasing: key[(Int(kindLen) + 1)...])) != nil else {
@@ -159,6 +187,7 @@ final class SnapshotImage: @unchecked Sendable {
         if n > 0 { ranges[RecordKind(rawValue: String(decoding: currentKind, as: UTF8.self))] = kindStart..<n }
 
         self.path = path
+        self.logReader = LogEventReader(directory: (path as NSString).deletingLastPathComponent)
         self.base = UnsafeRawPointer(m)
         self.length = size
         self.count = n
@@ -198,6 +227,7 @@ final class SnapshotImage: @unchecked Sendable {
     }
 
     func version(at i: Int) -> UInt64 { bytes.u64(at: entryOffset(i) + 16) }
+    func bodyForm(at i: Int) -> UInt32 { bytes.u32(at: entryOffset(i) + 44) }
     func createdAt(at i: Int) -> Date { Date(timeIntervalSinceReferenceDate: Double(bitPattern: bytes.u64(at: entryOffset(i) + 24))) }
 
     func id(at i: Int) -> RecordID {
@@ -227,11 +257,39 @@ final class SnapshotImage: @unchecked Sendable {
 
     func entry(_ id: RecordID) -> RecordEntry? { index(of: id).flatMap { entry(at: $0) } }
 
-    /// Decodes record `i`'s body. Nil only if the body is malformed (the file checksum makes
-    /// that a bug, not damage).
-    func entry(at i: Int) -> RecordEntry? {
-        let id = id(at: i)
+    /// The record's entry, or a clear error if its body cannot be read (a log reference whose
+    /// bytes in the log are damaged or gone); nil only if the snapshot does not have it.
+    func checkedEntry(_ id: RecordID) throws(StoreError) -> RecordEntry? {
+        guard let i = index(of: id) else { return nil }
+        return try checkedEntry(at: i)
+    }
+
+    /// Decodes record `i`'s body; nil if it cannot be read (see `checkedEntry(at:)` for why).
+    func entry(at i: Int) -> RecordEntry? { try? checkedEntry(at: i) }
+
+    func checkedEntry(at i: Int) throws(StoreError) -> RecordEntry {
         let e = entryOffset(i)
+        let version = bytes.u64(at: e + 16)
+        let created = Date(timeIntervalSinceReferenceDate: Double(bitPattern: bytes.u64(at: e + 24)))
+        if bytes.u32(at: e + 44) == SnapshotFormat.bodyLogReference {
+            let reference = LogReference(rawBody(at: i))
+            let event = try logReader.event(at: reference, of: id(at: i))
+            var fields: [String: FieldValue] = [:]
+            fields.reserveCapacity(event.changes.count)
+            for c in event.changes { fields[c.field] = c.to }
+            let state = RecordState(id: event.record, version: version, fields: fields, createdAt: created, lastEvent: event)
+            return RecordEntry(state: state, history: [reference.frame], lastSequence: 0)
+        }
+        guard let entry = inlineEntry(at: i, version: version, createdAt: created) else {
+            throw StoreError.unreadableSnapshotBody(record: id(at: i).description)
+        }
+        return entry
+    }
+
+    /// Decodes a form-0 body. Nil only if the body is malformed (the file checksum makes that a
+    /// bug, not damage).
+    private func inlineEntry(at i: Int, version: UInt64, createdAt: Date) -> RecordEntry? {
+        let id = id(at: i)
         var fields: [String: FieldValue] = [:]
         var last: Event? = nil
         var history: [LogPosition] = []
@@ -261,9 +319,7 @@ final class SnapshotImage: @unchecked Sendable {
             }
         } catch { return nil }
         guard let last else { return nil }
-        let state = RecordState(id: id, version: bytes.u64(at: e + 16), fields: fields,
-                                createdAt: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bytes.u64(at: e + 24))),
-                                lastEvent: last)
+        let state = RecordState(id: id, version: version, fields: fields, createdAt: createdAt, lastEvent: last)
         return RecordEntry(state: state, history: history, lastSequence: 0)
     }
 
@@ -285,11 +341,11 @@ enum SnapshotWriter {
     }
 
     /// Builds the snapshot bytes. Records unchanged since the view's own snapshot are copied
-    /// as raw bodies, not decoded.
-    static func build(_ view: StoreView, anchor: Anchor, now: Date = Date()) -> [UInt8] {
-        enum Source { case base(Int), entry(RecordEntry) }
+    /// as raw bodies, not decoded; records of `imported` (a bulk import) become log references.
+    static func buildPieces(_ view: StoreView, anchor: Anchor, imported: ImportLedger? = nil, now: Date = Date()) -> [[UInt8]] {
+        enum Source { case base(Int), entry(RecordEntry), reference(Int) }
         var items: [(key: [UInt8], source: Source)] = []
-        items.reserveCapacity(view.recordCount)
+        items.reserveCapacity(view.snapshot?.count ?? 0)
         var fresh: [(key: [UInt8], source: Source)] = []
         if let s = view.snapshot {
             for i in 0..<s.count {
@@ -312,54 +368,95 @@ enum SnapshotWriter {
                 merged.append(fresh[j]); j += 1
             }
         }
+        let ledger = imported ?? ImportLedger()
+        let order = ledger.sortedSlots()
+        let total = merged.count + order.count
 
-        var index = ByteWriter(capacity: merged.count * SnapshotFormat.entrySize)
-        var keys = ByteWriter(capacity: merged.count * 16)
-        var bodies = ByteWriter(capacity: merged.count * 128)
-        for item in merged {
+        // Index entries are fixed-size: stored in place, one entry at a time (not field by field).
+        var index = [UInt8](repeating: 0, count: total * SnapshotFormat.entrySize)
+        var entry = 0
+        var keys = ByteWriter(capacity: merged.count * 16 + ledger.keyBytes.count)
+        var bodies = ByteWriter(capacity: merged.count * 128 + order.count * SnapshotFormat.referenceSize)
+        func add(key: UnsafeRawBufferPointer, version: UInt64, created: UInt64, form: UInt32, body: (inout ByteWriter) -> Void) {
             let keyOffset = UInt64(keys.bytes.count)
-            keys.raw(item.key)
-            let kindLen = UInt32(item.key.firstIndex(of: 0) ?? 0)
+            keys.raw(key)
+            let kindLen = UInt32(key.firstIndex(of: 0) ?? 0)
             let bodyOffset = UInt64(bodies.bytes.count)
-            let version: UInt64, created: Date
-            switch item.source {
-            case let .base(k):
-                let s = view.snapshot!
-                bodies.raw(s.rawBody(at: k))
-                version = s.version(at: k)
-                created = s.createdAt(at: k)
-            case let .entry(e):
-                bodies.raw(SnapshotFormat.encodeBody(e))
-                version = e.state.version
-                created = e.state.createdAt
+            body(&bodies)
+            let bodyLength = UInt32(UInt64(bodies.bytes.count) - bodyOffset)
+            index.withUnsafeMutableBytes { b in
+                let e = entry * SnapshotFormat.entrySize
+                b.storeBytes(of: keyOffset.littleEndian, toByteOffset: e, as: UInt64.self)
+                b.storeBytes(of: UInt32(key.count).littleEndian, toByteOffset: e + 8, as: UInt32.self)
+                b.storeBytes(of: kindLen.littleEndian, toByteOffset: e + 12, as: UInt32.self)
+                b.storeBytes(of: version.littleEndian, toByteOffset: e + 16, as: UInt64.self)
+                b.storeBytes(of: created.littleEndian, toByteOffset: e + 24, as: UInt64.self)
+                b.storeBytes(of: bodyOffset.littleEndian, toByteOffset: e + 32, as: UInt64.self)
+                b.storeBytes(of: bodyLength.littleEndian, toByteOffset: e + 40, as: UInt32.self)
+                b.storeBytes(of: form.littleEndian, toByteOffset: e + 44, as: UInt32.self)
             }
-            index.u64(keyOffset); index.u32(UInt32(item.key.count)); index.u32(kindLen)
-            index.u64(version); index.u64(created.timeIntervalSinceReferenceDate.bitPattern)
-            index.u64(bodyOffset); index.u32(UInt32(UInt64(bodies.bytes.count) - bodyOffset)); index.u32(0)
+            entry += 1
+        }
+        func addMerged(_ item: (key: [UInt8], source: Source)) {
+            item.key.withUnsafeBytes { key in
+                switch item.source {
+                case let .base(k):
+                    let s = view.snapshot!
+                    add(key: key, version: s.version(at: k), created: s.createdAt(at: k).timeIntervalSinceReferenceDate.bitPattern,
+                        form: s.bodyForm(at: k)) { $0.raw(s.rawBody(at: k)) }
+                case let .entry(e):
+                    add(key: key, version: e.state.version, created: e.state.createdAt.timeIntervalSinceReferenceDate.bitPattern,
+                        form: SnapshotFormat.bodyInline) { $0.raw(SnapshotFormat.encodeBody(e)) }
+                case .reference: break
+                }
+            }
+        }
+        // Merge the view's records with the import's (a record is in one or the other).
+        ledger.keyBytes.withUnsafeBytes { lk in
+            func ledgerKey(_ slot: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: lk[ledger.keyStarts[slot]..<ledger.keyStarts[slot + 1]])
+            }
+            var m = 0, l = 0
+            while m < merged.count || l < order.count {
+                if l == order.count || (m < merged.count && merged[m].key.withUnsafeBytes { SnapshotImage.less($0, ledgerKey(order[l])) }) {
+                    addMerged(merged[m]); m += 1
+                } else {
+                    let slot = order[l]
+                    add(key: ledgerKey(slot), version: 1, created: ledger.createdAt[slot], form: SnapshotFormat.bodyLogReference) {
+                        ledger.references[slot].write(into: &$0)
+                    }
+                    l += 1
+                }
+            }
         }
 
         var h = ByteWriter(capacity: SnapshotFormat.headerSize)
         h.raw(SnapshotFormat.magic)
         h.u16(SnapshotFormat.version); h.u16(0); h.u32(0)
-        h.u64(UInt64(merged.count)); h.u64(anchor.sequence)
+        h.u64(UInt64(total)); h.u64(anchor.sequence)
         h.u32(anchor.frameStart.segment); h.u32(0)
         h.u64(anchor.frameStart.offset); h.u64(anchor.frameEnd)
         h.raw(anchor.frameHash.count == 32 ? anchor.frameHash : zeroDigest)
         let idx = UInt64(SnapshotFormat.headerSize)
-        let keysAt = idx + UInt64(index.bytes.count)
+        precondition(entry == total, "SnapshotWriter: index entries written and counted differ")
+        let keysAt = idx + UInt64(index.count)
         let bodiesAt = keysAt + UInt64(keys.bytes.count)
-        let total = bodiesAt + UInt64(bodies.bytes.count)
-        h.u64(idx); h.u64(keysAt); h.u64(bodiesAt); h.u64(total)
+        let fileLength = bodiesAt + UInt64(bodies.bytes.count)
+        h.u64(idx); h.u64(keysAt); h.u64(bodiesAt); h.u64(fileLength)
         h.u64(now.timeIntervalSinceReferenceDate.bitPattern)
         h.u32(0)
         h.raw([UInt8](repeating: 0, count: 12))
-        var out = h.bytes
-        out.reserveCapacity(Int(total))
-        out.append(contentsOf: index.bytes)
-        out.append(contentsOf: keys.bytes)
-        out.append(contentsOf: bodies.bytes)
-        let crc = CRC32C.mask(CRC32C.checksum(out))
-        withUnsafeBytes(of: crc.littleEndian) { c in for k in 0..<4 { out[128 + k] = c[k] } }
-        return out
+        // The file in four pieces, written one after the other (no copy of a big snapshot into
+        // one buffer); the checksum runs over them in order.
+        var header = h.bytes
+        var crc = CRC32C.checksum(header)
+        for piece in [index, keys.bytes, bodies.bytes] { crc = piece.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) } }
+        withUnsafeBytes(of: CRC32C.mask(crc).littleEndian) { c in for k in 0..<4 { header[128 + k] = c[k] } }
+        return [header, index, keys.bytes, bodies.bytes]
+    }
+
+    /// The snapshot as one buffer (for tests and small stores).
+    static func build(_ view: StoreView, anchor: Anchor, imported: ImportLedger? = nil, now: Date = Date()) -> [UInt8] {
+        Array(buildPieces(view, anchor: anchor, imported: imported, now: now).joined())
     }
 }

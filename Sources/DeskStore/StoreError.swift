@@ -37,6 +37,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case emptyTransaction
     /// The log became shorter than what this process has read (someone ran `store repair`).
     case logRewound(segment: String, expected: Int, found: Int)
+    /// A record's body in the snapshot cannot be decoded (a bug: the file is checksummed).
+    case unreadableSnapshotBody(record: String)
 
     public var description: String {
         switch self {
@@ -71,6 +73,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             "The transaction in \(segment) at byte \(offset) cannot be read by this OpsDesk (written by a newer or broken build)."
         case let .transactionTooLarge(bytes, limit):
             "A transaction of \(bytes) bytes is larger than the limit of \(limit) bytes."
+        case let .unreadableSnapshotBody(record):
+            "The snapshot's copy of \(record) cannot be read. `opsdesk store compact` writes a new snapshot from the log."
         case .emptyTransaction:
             "A transaction must hold at least one event."
         case let .logRewound(segment, expected, found):

@@ -83,8 +83,14 @@ public struct StoreView: Sendable {
         }
     }
 
-    /// The record's current state, or nil if no event ever named it.
+    /// The record's current state, or nil if no event ever named it (or if its state cannot be
+    /// read: see `checkedRecord`, which says why).
     public func record(_ id: RecordID) -> RecordState? { entry(id)?.state }
+
+    /// The record's current state, nil if no event ever named it, or a clear error if the store
+    /// has it but cannot read it: a record created by a bulk import is read from its event in
+    /// the log, and damage to those bytes is reported (`StoreError.damagedLog`), never guessed.
+    public func checkedRecord(_ id: RecordID) throws(StoreError) -> RecordState? { try checkedEntry(id)?.state }
 
     /// Whether the record exists.
     public func contains(_ id: RecordID) -> Bool { overlay[id] != nil || snapshot?.contains(id) == true }
@@ -115,6 +121,11 @@ public struct StoreView: Sendable {
     func entry(_ id: RecordID) -> RecordEntry? {
         if let e = overlay[id] { return e }
         return snapshot?.entry(id)
+    }
+
+    func checkedEntry(_ id: RecordID) throws(StoreError) -> RecordEntry? {
+        if let e = overlay[id] { return e }
+        return try snapshot?.checkedEntry(id)
     }
 
     /// Refuses events built on stale versions; checks events of one transaction in order.

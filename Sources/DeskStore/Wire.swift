@@ -120,7 +120,13 @@ enum EventCoding {
     static let valBool: UInt64 = 5, valTime: UInt64 = 6, valList: UInt64 = 7
     static let tagListItem: UInt64 = 1
 
+    /// One transaction's payload (written by `EventEncoder`, without a buffer per field).
     static func encode(transaction events: [Event]) -> [UInt8] {
+        EventEncoder.encode(transaction: events).payload
+    }
+
+    /// The reference encoder, field by field: `EventEncoder` must write exactly these bytes.
+    static func referenceEncode(transaction events: [Event]) -> [UInt8] {
         var w = ByteWriter(capacity: 128 * events.count)
         for e in events { w.field(tagEvent, encode(e)) }
         return w.bytes
@@ -138,8 +144,9 @@ enum EventCoding {
         for c in e.changes {
             var cw = ByteWriter()
             cw.field(tagField, string: c.field)
-            cw.field(tagFrom, encode(c.from))
-            cw.field(tagTo, encode(c.to))
+            // None is left out: a missing value reads as none (fewer bytes per change).
+            if c.from != .none { cw.field(tagFrom, encode(c.from)) }
+            if c.to != .none { cw.field(tagTo, encode(c.to)) }
             w.field(tagChange, cw.bytes)
         }
         return w.bytes

@@ -32,6 +32,13 @@ import Glibc
 //       a second commit is refused because writing is disabled.
 //   store-torture compact --store DIR [--count N]
 //       Writes snapshots in a loop: "compacting K" before and "compacted K" after each.
+//   store-torture import --store DIR --count N [--batch B] [--pause-before-snapshot-ms M] [--pause-between-us U]
+//       Bulk-imports INC-1…INC-N (`importIncidentEvent`) in transactions of B (default 500),
+//       resuming after the incidents already there. Prints "ready K" (K already there) once
+//       open, "snapshot-rename" when the import's snapshot is written and synced but not yet
+//       renamed into place (then pauses M ms, default 0, so a test can kill it right there), and
+//       "imported N" once the import returned. U µs (default 0) pass before each transaction is
+//       handed over, so the log's writing lasts long enough to be killed in the middle of.
 //
 // Exit status 0 when done, 2 on any unexpected error (message on stderr).
 
@@ -270,6 +277,49 @@ func runCompact(_ args: Arguments) throws {
     report("done compactor")
 }
 
+/// Incident `n` of the import mode: its fields follow from `n`, so a test can check any of them.
+func importIncidentEvent(_ n: Int) -> Event {
+    Event(record: RecordID(.incident, n), action: EventAction("incident.created"), actor: "importer",
+          at: Date(timeIntervalSinceReferenceDate: 800_000_000 + Double(n)), baseVersion: 0,
+          changes: [FieldChange("n", to: .int(Int64(n))),
+                    FieldChange("title", to: .text("imported incident \(n) " + String(repeating: "x", count: n % 300)))])
+}
+
+/// The real file system, announcing (and pausing before) the rename that installs a snapshot.
+struct AnnouncingSnapshotIO: FileIO {
+    let real = SystemFileIO()
+    let pauseMicroseconds: UInt32
+    func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileIOError) -> Int {
+        try real.pwrite(fd, bytes, at: offset)
+    }
+    func dataSync(_ fd: Int32) throws(FileIOError) { try real.dataSync(fd) }
+    func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
+    func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
+    func rename(_ from: String, _ to: String) throws(FileIOError) {
+        if to.hasSuffix("/snapshot") {
+            report("snapshot-rename")
+            usleep(pauseMicroseconds)
+        }
+        try real.rename(from, to)
+    }
+}
+
+func runImport(_ args: Arguments) throws {
+    let count = try args.int("count")
+    let batch = max(1, try args.int("batch", default: 500))
+    let pause = UInt32(max(0, try args.int("pause-before-snapshot-ms", default: 0)) * 1000)
+    let store = try EventStore.open(at: try args.string("store"), io: AnnouncingSnapshotIO(pauseMicroseconds: pause))
+    let already = store.view.counts[.incident] ?? 0
+    report("ready \(already)")
+    let between = UInt32(max(0, try args.int("pause-between-us", default: 0)))
+    let batches = stride(from: already + 1, through: count, by: batch).lazy.map { first in
+        if between > 0 { usleep(between) }
+        return (first...min(count, first + batch - 1)).map(importIncidentEvent)
+    }
+    try store.importTransactions(batches)
+    report("imported \(count)")
+}
+
 do {
     let args = try Arguments(Array(CommandLine.arguments.dropFirst()))
     switch args.mode {
@@ -277,6 +327,7 @@ do {
     case "conflict": try runConflict(args)
     case "compact": try runCompact(args)
     case "failing-leader": try runFailingLeader(args)
+    case "import": try runImport(args)
     default: throw TortureError("unknown mode \(args.mode)")
     }
 } catch {

@@ -1,0 +1,276 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import ITSM
+
+/// What `importTransactions` wrote.
+public struct ImportReport: Sendable, Hashable, CustomStringConvertible {
+    public let transactions: Int
+    public let events: Int
+    /// Records the import created (kept as log references in the snapshot).
+    public let createdRecords: Int
+    public let lastSequence: UInt64
+    /// Seconds spent appending the transactions to the log, up to and including the sync…
+    public let logSeconds: Double
+    /// …and writing the snapshot (so the store opens fast with every record readable).
+    public let snapshotSeconds: Double
+    public let snapshotBytes: Int
+
+    public var description: String {
+        "Imported \(transactions) transaction\(transactions == 1 ? "" : "s") (\(events) events, \(createdRecords) new records) up to transaction \(lastSequence): log \(String(format: "%.2f", logSeconds)) s, snapshot \(String(format: "%.2f", snapshotSeconds)) s."
+    }
+}
+
+extension EventStore {
+    /// Appends many transactions in one session of the write lock, then writes a snapshot, so
+    /// that when it returns every record is readable, its history retrievable, and the store
+    /// opens fast (as a database's table and index are ready when its import commits).
+    ///
+    /// Each element is one transaction, checked like `commit`'s (base versions, no empty
+    /// transaction, size cap) and written as one frame of the same log. What makes it fast:
+    /// a transaction that only creates new records (base version 0, each record once) is not
+    /// folded into per-record dictionaries: the import notes where each event sits in the log
+    /// and the snapshot points there (`SnapshotFormat.bodyLogReference`) instead of copying
+    /// it. Any other transaction is folded as `commit` folds it.
+    ///
+    /// Durability: the frames are synced when a segment fills and once at the end (not per
+    /// transaction: nothing is acknowledged before the import returns). After a crash the log
+    /// holds a prefix of the import's transactions, each whole. If a transaction is refused
+    /// (stale, empty, too large) or a write fails, the ones before it stay committed and the
+    /// error is thrown. Other processes' commits wait for the import (it holds the lock); this
+    /// process's `view` shows the imported records when the import returns.
+    @discardableResult
+    public func importTransactions<S: Sequence>(_ transactions: S) throws -> ImportReport where S.Element == [Event] {
+        if isReadOnly { throw StoreError.readOnly(reason: "opened read-only") }
+        let started = monotonicSeconds()
+        var notify: [Event] = []
+        defer { deliver(notify) }
+        writer.lock()
+        defer { writer.unlock() }
+        if let reason = writeDisabled { throw StoreError.writingDisabled(reason: reason) }
+        try Posix.lockExclusive(lockFD, path: lockPath)
+        var flockHeld = true
+        defer { if flockHeld { Posix.unlock(lockFD) } }
+        do {
+            notify = try advance(asWriter: true, detectDamage: true).events
+        } catch let e as StoreError {
+            if case .syncFailed = e { writeDisabled = e.description }
+            throw e
+        }
+        let listening = stateLock.withLock { !listenersAreEmpty }
+        var ledger = ImportLedger()
+        let reader = LogEventReader(directory: path)
+        let behind = WriteBehind()
+        var count = 0, eventCount = 0
+        do {
+            for events in transactions {
+                guard !events.isEmpty else { throw StoreError.emptyTransaction }
+                if try !appendCreations(events, to: &ledger, behind: behind) {
+                    try appendFolded(events, ledger: &ledger, reader: reader, behind: behind)
+                }
+                count += 1
+                eventCount += events.count
+                if listening { notify.append(contentsOf: events) }
+            }
+            try finishWrite(behind, ledger: &ledger)
+            try syncImported()
+        } catch {
+            // What was written stays committed: this process's view must show it.
+            try? finishWrite(behind, ledger: &ledger)
+            recoverView(from: ledger, reader: reader)
+            throw error
+        }
+        Posix.unlock(lockFD)
+        flockHeld = false
+        let logDone = monotonicSeconds()
+
+        // The snapshot, still holding `writer` so no other thread of this process folds a
+        // transaction into a view that does not have the imported records yet.
+        let c = cursor
+        let anchor = SnapshotWriter.Anchor(
+            sequence: c.lastSequence,
+            frameStart: c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(StoreFormat.segmentHeaderSize)),
+            frameEnd: c.lastFrameStart == nil ? UInt64(StoreFormat.segmentHeaderSize) : c.lastFrameEnd,
+            frameHash: c.lastFrameHash)
+        let pieces: [[UInt8]]
+        do {
+            Self.removeAbandonedTemporaries(in: path)
+            pieces = SnapshotWriter.buildPieces(stateLock.withLock { current }, anchor: anchor, imported: ledger)
+            try installSnapshot(pieces, sequence: anchor.sequence)
+        } catch {
+            recoverView(from: ledger, reader: reader)
+            throw error
+        }
+        // Written and synced, but if this process could not map it, the view must still be true.
+        if stateLock.withLock({ current.snapshot?.lastSequence != anchor.sequence }) { recoverView(from: ledger, reader: reader) }
+        return ImportReport(transactions: count, events: eventCount, createdRecords: ledger.liveCount,
+                            lastSequence: anchor.sequence, logSeconds: logDone - started,
+                            snapshotSeconds: monotonicSeconds() - logDone, snapshotBytes: pieces.reduce(0) { $0 + $1.count })
+    }
+
+    /// If `events` only create records that exist nowhere yet (each once), appends them as one
+    /// transaction and notes each record in `ledger`; returns false (writing nothing) otherwise.
+    private func appendCreations(_ events: [Event], to ledger: inout ImportLedger, behind: WriteBehind) throws -> Bool {
+        let view = stateLock.withLock { current }
+        let viewIsEmpty = view.overlay.isEmpty && view.snapshot == nil
+        let allNew = events.withUnsafeBufferPointer { list -> Bool in
+            for i in list.indices {
+                guard list[i].baseVersion == 0, viewIsEmpty || !view.contains(list[i].record), ledger.claim(list[i].record) else {
+                    ledger.unclaim(events[0..<i])
+                    return false
+                }
+            }
+            return true
+        }
+        guard allNew else { return false }
+        var (frame, bodies) = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4)
+        let position: LogPosition
+        do { position = try appendFrame(&frame, ledger: &ledger, behind: behind, records: events.map(\.record)) } catch {
+            ledger.unclaim(events[...])
+            throw error
+        }
+        let head = StoreFormat.frameHeaderSize
+        frame.withUnsafeBytes { f in
+            events.withUnsafeBufferPointer { list in
+                for k in list.indices {
+                    let body = bodies[k]
+                    let checksum = CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: f[(head + body.lowerBound)..<(head + body.upperBound)])))
+                    ledger.add(list[k].record, at: LogReference(frame: position, eventOffset: position.offset + UInt64(head + body.lowerBound),
+                                                                eventLength: UInt32(body.count), checksum: checksum),
+                               createdAt: list[k].at)
+                }
+            }
+        }
+        return true
+    }
+
+    /// Appends a transaction the way `commit` folds it: records of the import it touches move
+    /// from the ledger into the view first, then versions are checked against the view.
+    private func appendFolded(_ events: [Event], ledger: inout ImportLedger, reader: LogEventReader, behind: WriteBehind) throws {
+        // Promoting reads the log: the frame in flight must be there first.
+        try finishWrite(behind, ledger: &ledger)
+        for e in events {
+            if let slot = ledger.slot(of: e.record) { try promote(slot, of: e.record, ledger: &ledger, reader: reader) }
+        }
+        // The view is checked in its own scope: no copy of it may be alive when it is folded.
+        try {
+            let now = stateLock.withLock { current }
+            try now.validate(events)
+        }()
+        var frame = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4).bytes
+        let position = try appendFrame(&frame, ledger: &ledger, behind: behind, records: [])
+        // Folded into the view only once written (a fold cannot be taken back).
+        try finishWrite(behind, ledger: &ledger)
+        stateLock.withLock { current.apply(events, sequence: cursor.lastSequence, at: position) }
+    }
+
+    /// Moves one imported record into the view's overlay, read back from its event in the log.
+    private func promote(_ slot: Int, of id: RecordID, ledger: inout ImportLedger, reader: LogEventReader) throws {
+        let reference = ledger.references[slot]
+        let event = try reader.event(at: reference, of: id)
+        var fields: [String: FieldValue] = [:]
+        for c in event.changes { fields[c.field] = c.to }
+        let entry = RecordEntry(state: RecordState(id: id, version: 1, fields: fields, createdAt: event.at, lastEvent: event),
+                                history: [reference.frame], lastSequence: 0)
+        stateLock.withLock {
+            current.overlay[id] = entry
+            current.addedSinceSnapshot[id.kind, default: 0] += 1
+        }
+        ledger.promote(slot, id: id)
+    }
+
+    /// After a failure part way: every record the import wrote goes into the view (what is in
+    /// the log is committed). If even that fails, writing stops until the store is reopened.
+    private func recoverView(from ledger: ImportLedger, reader: LogEventReader) {
+        var ledger = ledger
+        do {
+            for (id, slot) in ledger.live {
+                try promote(slot, of: id, ledger: &ledger, reader: reader)
+            }
+            stateLock.withLock { current.lastSequence = max(current.lastSequence, cursor.lastSequence) }
+        } catch {
+            writeDisabled = "an import stopped part way and its records could not be read back (\(error)); reopen the store"
+        }
+    }
+
+    /// Appends one frame after the last, starting a new segment when this one is full. The
+    /// full segment is cut to its last frame and synced before the next one starts.
+    /// `frame` holds the payload between room for the header and the checksum (`Frame.seal`).
+    /// The frame is written behind (`WriteBehind`) once the one before it is written; `records`
+    /// are those the caller adds to `ledger` for it, forgotten again if the write fails.
+    private func appendFrame(_ frame: inout [UInt8], ledger: inout ImportLedger, behind: WriteBehind, records: [RecordID]) throws -> LogPosition {
+        try finishWrite(behind, ledger: &ledger)
+        let payloadSize = frame.count - StoreFormat.frameOverhead
+        guard payloadSize <= StoreFormat.maxPayload else {
+            throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
+        }
+        let sequence = cursor.lastSequence + 1
+        if cursor.validEnd + Int64(frame.count) > Int64(segmentLimit)
+            && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
+            let old = cursor.segment
+            if cursor.fileSize > cursor.validEnd {
+                do { try io.truncate(old.fd, to: cursor.validEnd) } catch {
+                    throw StoreError.writeFailed(file: old.name, errno: error.errno)
+                }
+            }
+            try syncImported()
+            let next = try Self.startSegment(in: path, number: old.number + 1, firstSequence: sequence, io: io)
+            cursor.segment = next
+            cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
+            cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)
+        }
+        let segment = cursor.segment
+        let offset = cursor.validEnd
+        Frame.seal(&frame, sequence: sequence, salt: segment.header.salt, previousHash: cursor.lastFrameHash)
+        let before = cursor
+        let position = LogPosition(segment: segment.number, offset: UInt64(offset))
+        cursor.validEnd = offset + Int64(frame.count)
+        cursor.fileSize = max(cursor.fileSize, cursor.validEnd)
+        cursor.lastSequence = sequence
+        cursor.lastFrameStart = position
+        cursor.lastFrameEnd = UInt64(cursor.validEnd)
+        cursor.lastFrameHash = []    // set when the write finishes (the hash is taken there)
+        behind.start(frame, to: segment.fd, at: offset, io: io,
+                     undo: WriteBehind.Undo(cursor: before, ledgerCount: ledger.count, records: records))
+        return position
+    }
+
+    /// Waits for the frame being written. If its write failed, takes it back: the file is cut
+    /// where it started (nothing of ours stays behind as a torn tail), the cursor is restored and
+    /// the ledger forgets its records; then the failure is thrown.
+    private func finishWrite(_ behind: WriteBehind, ledger: inout ImportLedger) throws {
+        guard let outcome = behind.finish() else { return }
+        let failed: WriteBehind.Failed
+        switch outcome {
+        case let .success(hash): cursor.lastFrameHash = hash; return
+        case let .failure(f): failed = f
+        }
+        let (error, undo) = (failed.error, failed.undo)
+        let segment = undo.cursor.segment
+        if (try? io.truncate(segment.fd, to: undo.cursor.validEnd)) != nil {
+            cursor = undo.cursor
+            cursor.fileSize = min(cursor.fileSize, undo.cursor.validEnd)
+        } else {
+            cursor = undo.cursor
+        }
+        ledger.removeLast(downTo: undo.ledgerCount, records: undo.records)
+        throw StoreError.writeFailed(file: segment.name, errno: error.errno)
+    }
+
+    /// Syncs the current segment; a failure disables writing in this process (see "fsyncgate").
+    private func syncImported() throws {
+        let segment = cursor.segment
+        do { try io.dataSync(segment.fd) } catch {
+            let failure = StoreError.syncFailed(file: segment.name, errno: error.errno)
+            writeDisabled = failure.description
+            throw failure
+        }
+    }
+}
+
+private func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
