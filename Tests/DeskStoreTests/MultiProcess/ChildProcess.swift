@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -233,4 +234,49 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// Polls until every child has said it is ready (`isReady`, fed by `absorb` reading their
+/// lines). Records an issue and returns false when one dies first or 15 s pass.
+func awaitReady(_ children: [ChildProcess], round: Int, absorb: () -> Void, isReady: () -> Bool) -> Bool {
+    let deadline = monotonicMilliseconds() + 15_000
+    while !isReady() {
+        pollChildren(children, milliseconds: 50)
+        absorb()
+        if let dead = children.first(where: { $0.reachedEOF }) {
+            dead.wait()
+            Issue.record("round \(round): \(dead.name) ended before it was ready (\(dead.terminationDescription)): \(dead.stderrText)")
+            return false
+        }
+        guard monotonicMilliseconds() < deadline else {
+            Issue.record("round \(round): processes not ready within 15 s")
+            return false
+        }
+    }
+    return true
+}
+
+/// Kills each child with SIGKILL at its own random moment `killWindow` milliseconds from now,
+/// reading their lines (`absorb`) all along. Records an issue and returns false when children
+/// still run 10 s after that.
+func killAtRandomMoments<G: RandomNumberGenerator>(_ children: [ChildProcess], within killWindow: ClosedRange<Int64>,
+                                                   using rng: inout G, round: Int, pollMilliseconds: Int32,
+                                                   absorb: () -> Void) -> Bool {
+    let start = monotonicMilliseconds()
+    var killAt = children.map { _ in start + Int64.random(in: killWindow, using: &rng) }
+    while children.contains(where: { !$0.reachedEOF }) {
+        pollChildren(children, milliseconds: pollMilliseconds)
+        absorb()
+        let now = monotonicMilliseconds()
+        for (index, child) in children.enumerated() where child.waitStatus == nil && now >= killAt[index] {
+            child.signal(SIGKILL)
+            child.wait()
+            killAt[index] = .max
+        }
+        if now > start + 10_000 {
+            Issue.record("round \(round): children still running 10 s after their kill time")
+            return false
+        }
+    }
+    return true
 }

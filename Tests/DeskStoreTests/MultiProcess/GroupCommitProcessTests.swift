@@ -57,36 +57,9 @@ extension MultiProcessTests {
                     }
                 }
             }
-            let readyDeadline = monotonicMilliseconds() + 15_000
-            while ready.count < children.count {
-                pollChildren(children, milliseconds: 50)
-                absorb()
-                if let dead = children.first(where: { $0.reachedEOF }) {
-                    dead.wait()
-                    Issue.record("round \(round): \(dead.name) ended before it was ready (\(dead.terminationDescription)): \(dead.stderrText)")
-                    return
-                }
-                guard monotonicMilliseconds() < readyDeadline else {
-                    Issue.record("round \(round): writers not ready within 15 s")
-                    return
-                }
-            }
-            let start = monotonicMilliseconds()
-            var killAt = children.map { _ in start + Int64.random(in: 60...500, using: &rng) }
-            while children.contains(where: { !$0.reachedEOF }) {
-                pollChildren(children, milliseconds: 2)
-                absorb()
-                let now = monotonicMilliseconds()
-                for (index, child) in children.enumerated() where child.waitStatus == nil && now >= killAt[index] {
-                    child.signal(SIGKILL)
-                    child.wait()
-                    killAt[index] = .max
-                }
-                if now > start + 10_000 {
-                    Issue.record("round \(round): writers still running 10 s after their kill time")
-                    return
-                }
-            }
+            guard awaitReady(children, round: round, absorb: absorb, isReady: { ready.count == children.count }),
+                  killAtRandomMoments(children, within: 60...500, using: &rng, round: round, pollMilliseconds: 2, absorb: absorb)
+            else { return }
             absorb()
             for (index, child) in children.enumerated() {
                 child.wait()

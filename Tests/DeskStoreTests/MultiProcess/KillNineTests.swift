@@ -89,37 +89,9 @@ extension MultiProcessTests {
                     }
                 }
             }
-            let readyDeadline = monotonicMilliseconds() + 15_000
-            while ready.count < children.count {
-                pollChildren(children, milliseconds: 50)
-                absorb()
-                if let dead = children.first(where: { $0.reachedEOF }) {
-                    dead.wait()
-                    Issue.record("round \(round): \(dead.name) ended before it was ready (\(dead.terminationDescription)): \(dead.stderrText)")
-                    return
-                }
-                guard monotonicMilliseconds() < readyDeadline else {
-                    Issue.record("round \(round): processes not ready within 15 s")
-                    return
-                }
-            }
-
-            let start = monotonicMilliseconds()
-            var killAt = children.map { _ in start + Int64.random(in: 40...450, using: &rng) }
-            while children.contains(where: { !$0.reachedEOF }) {
-                pollChildren(children, milliseconds: 5)
-                absorb()
-                let now = monotonicMilliseconds()
-                for (index, child) in children.enumerated() where child.waitStatus == nil && now >= killAt[index] {
-                    child.signal(SIGKILL)
-                    child.wait()
-                    killAt[index] = .max
-                }
-                if now > start + 10_000 {
-                    Issue.record("round \(round): children still producing output 10 s after their kill time")
-                    return
-                }
-            }
+            guard awaitReady(children, round: round, absorb: absorb, isReady: { ready.count == children.count }),
+                  killAtRandomMoments(children, within: 40...450, using: &rng, round: round, pollMilliseconds: 5, absorb: absorb)
+            else { return }
             for child in children {
                 child.wait()
                 #expect(child.wasKilled, "round \(round): \(child.name) ended with \(child.terminationDescription), not our SIGKILL: \(child.stderrText)")
