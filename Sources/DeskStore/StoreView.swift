@@ -144,18 +144,25 @@ public struct StoreView: Sendable {
     /// Folds one transaction's events into the view.
     mutating func apply(_ events: [Event], sequence: UInt64, at position: LogPosition) {
         for e in events {
-            if overlay[e.record] == nil {
-                if let fromSnapshot = snapshot?.entry(e.record) {
-                    overlay[e.record] = fromSnapshot
-                } else {
-                    overlay[e.record] = RecordEntry(
-                        state: RecordState(id: e.record, version: 0, fields: [:], createdAt: e.at, lastEvent: e),
-                        history: [], lastSequence: 0)
-                    addedSinceSnapshot[e.record.kind, default: 0] += 1
-                }
+            // One hash lookup for a record already in the overlay, mutated in place (no copy
+            // of the fields or history per event): every writer folds every other process's
+            // frames while it holds the write lock, so this is on the commit's serialised path.
+            if let i = overlay.index(forKey: e.record) {
+                overlay.values[i].fold(e, sequence: sequence, at: position)
+                continue
             }
-            // Mutated in place (no copy of the fields or history per event).
-            overlay[e.record]!.fold(e, sequence: sequence, at: position)
+            var entry: RecordEntry
+            if let fromSnapshot = snapshot?.entry(e.record) {
+                entry = fromSnapshot
+            } else {
+                entry = RecordEntry(
+                    state: RecordState(id: e.record, version: 0, fields: Dictionary(minimumCapacity: e.changes.count),
+                                       createdAt: e.at, lastEvent: e),
+                    history: [], lastSequence: 0)
+                addedSinceSnapshot[e.record.kind, default: 0] += 1
+            }
+            entry.fold(e, sequence: sequence, at: position)
+            overlay[e.record] = entry
         }
         lastSequence = sequence
     }
