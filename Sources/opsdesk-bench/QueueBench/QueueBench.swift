@@ -361,16 +361,16 @@ enum QueueBench {
         return arguments[i + 1]
     }
 
-    /// A console that has drawn "All open" and a filtered view, then sits there until stdin closes.
+    /// A console that has drawn its queue and a filtered view (the real pane), then sits there
+    /// until stdin closes.
     static func childHold(_ arguments: [String]) throws {
         let store = try storeArgument(arguments)
         let desk = try Desk.open(at: store, user: ActingUser(user: DemoCatalogue.admin))
-        let snap = try desk.snapshot
-        let now = Date()
-        let page = snap.incidents.page(.open, limit: 37, now: now)
-        var sum = QueueFrame.render(snap, rows: page.rows, count: page.count, title: "All open", now: now).checksum
-        let filtered = snap.incidents.page(.all, text: "printer", limit: 37, now: now)
-        sum &+= QueueFrame.render(snap, rows: filtered.rows, count: filtered.count, title: "All", now: now).checksum
+        // The console's own pane: its queue, then a filter, each drawn.
+        var frame = PaneFrame(try desk.snapshot)
+        var sum = frame.render()
+        frame.filter("printer")
+        sum &+= frame.render()
         let subscription = desk.subscribe { _ in }
         say("ready")
         var byte: UInt8 = 0
@@ -379,14 +379,14 @@ enum QueueBench {
         if sum == 42 { say("") }
     }
 
-    /// A console following the store: on each wake-up, the rows of what changed and a frame;
+    /// A console following the store: on each wake-up, the pane takes the new look and draws;
     /// prints "seen ID VERSION REALTIME_NS" once the frame includes it.
     static func childWatch(_ arguments: [String]) throws {
         let store = try storeArgument(arguments)
         let desk = try Desk.open(at: store, user: ActingUser(user: DemoCatalogue.admin))
         let changed = ChangeBox()
         let subscription = desk.subscribe { change in changed.add(change.records) }
-        _ = try desk.snapshot
+        var frame = PaneFrame(try desk.snapshot)
         say("ready")
         var fds = [pollfd(fd: subscription.wakeFD, events: Int16(POLLIN), revents: 0), pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
         while true {
@@ -398,9 +398,8 @@ enum QueueBench {
             guard fds[0].revents != 0 else { continue }
             subscription.drainWake()
             let snap = try desk.snapshot
-            let now = Date()
-            let page = snap.incidents.page(.open, limit: 37, now: now)
-            _ = QueueFrame.render(snap, rows: page.rows, count: page.count, title: "All open", now: now)
+            frame.receive(snap)
+            _ = frame.render()
             let t = queueRealtimeNanos()
             for id in changed.take() where id.kind == .incident {
                 if let row = snap.incidents.row(id) { say("seen \(id) \(row.version) \(t)") }

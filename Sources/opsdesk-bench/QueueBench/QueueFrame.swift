@@ -5,7 +5,8 @@ import ITSM
 /// One frame of the "All open" queue as the console draws it: a header, the column titles,
 /// one line per visible row (ID, priority, state, SLA remaining in business time, assignee,
 /// group, CI or service, age, title), the count in the footer, laid into a width × height grid.
-/// Stands in for the pane's render until the pane lands on this branch.
+/// Used only for the refilter over every title: no saved queue shows all incidents, so the real
+/// pane (`PaneFrame`) cannot be put on that scope; the other measures draw the real pane.
 struct QueueFrame {
     let width: Int
     let height: Int
