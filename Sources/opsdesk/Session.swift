@@ -14,11 +14,15 @@ struct Session {
     let keyMap: KeyMap
 
     init(options: DeskOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(store: options.store, theme: options.theme, environment: environment)
+    }
+
+    init(store: String?, theme themeOption: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
-        storePath = StoreLocation.resolve(explicit: options.store, environment: environment)
+        storePath = StoreLocation.resolve(explicit: store, environment: environment)
         config = ConfigFile.load(environment: environment)
         themeLoader = ThemeLoader(environment: environment)
-        theme = themeLoader.load(option: options.theme, config: config)
+        theme = themeLoader.load(option: themeOption, config: config)
         keyMap = KeyMap(config: config)
     }
 
