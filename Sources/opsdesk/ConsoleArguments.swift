@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import Foundation
 import Terminal
+import DeskStore
 
 /// The console's options as plain values, read without ArgumentParser when they are plainly
 /// well formed.
@@ -58,19 +59,63 @@ struct ConsoleArguments: Equatable {
 
     /// Runs the console (or prints its first frame) with these options.
     func run() throws {
-        let session = Session(store: store, theme: theme)
+        let environment = ProcessInfo.processInfo.environment
         let savedQueue = queue.flatMap(SavedQueue.init(named:))
+        // The first look at the store (rows image, acting user, the queue's first page) on a
+        // second core while this one reads config.toml, the theme and the key map.
+        let storePath = StoreLocation.resolve(explicit: store, environment: environment)
+        let actAs = actAs
+        let firstLook = OtherThread { ConsoleStart.FirstLook(storePath: storePath, actAs: actAs, queue: savedQueue) }
+        let session = Session(store: store, theme: theme, environment: environment)
+        let look = firstLook.join()
         if let printFrame {
             let size = try ConsoleCommand.size(printFrame)
-            let start = ConsoleStart(session: session, actAs: actAs, terminal: nil, queue: savedQueue)
-            FileHandle.standardOutput.write(Data(ConsoleStart.text(of: start.firstFrame(size: size))))
-            return  // the first screen is all that was asked for; the store is never opened
+            let start = ConsoleStart(session: session, actAs: actAs, terminal: nil, queue: savedQueue, firstLook: .some(look))
+            let text = ConsoleStart.text(of: start.firstFrame(size: size))
+            guard Self.writeAll(text, to: STDOUT_FILENO) else { throw ExitCode(1) }
+            // The first screen is all that was asked for; the store is never opened. Exit now:
+            // unmapping the rows image and freeing the queue one value at a time would be
+            // work the kernel does at exit anyway (a tenth of the whole run at a million rows).
+            exit(0)
         }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             let stream = isatty(STDIN_FILENO) == 1 ? "standard output" : "standard input"
             FileHandle.standardError.write(Data((TerminalError.notATerminal(stream: stream).description + "\n").utf8))
             throw ExitCode(1)
         }
-        try ConsoleCommand.runConsole(session: session, actAs: actAs, queue: savedQueue)
+        try ConsoleCommand.runConsole(session: session, actAs: actAs, queue: savedQueue, firstLook: .some(look))
+    }
+
+    /// Writes all of `bytes` (short writes and EINTR resumed); false on an error (e.g. EPIPE).
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                done += n
+            }
+            return true
+        }
+    }
+}
+
+/// A value computed on a thread of its own while the caller does something else.
+final class OtherThread<Value>: @unchecked Sendable {  // `value` is written before `done` is signalled
+    private let done = DispatchSemaphore(value: 0)
+    private var value: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        Thread { [self] in
+            value = work()
+            done.signal()
+        }.start()
+    }
+
+    /// Waits for the value (call once).
+    func join() -> Value {
+        done.wait()
+        return value!
     }
 }

@@ -50,13 +50,13 @@ struct ConsoleCommand: ParsableCommand {
 
     /// The console on `session`'s store; `opsdesk demo` runs it too. With a store that opens,
     /// the incident queue is the start view.
-    static func runConsole(session: Session, actAs: String?, queue: SavedQueue? = nil) throws {
+    static func runConsole(session: Session, actAs: String?, queue: SavedQueue? = nil, firstLook: ConsoleStart.FirstLook?? = nil) throws {
         let screen = CursesScreen()
         let loader = session.themeLoader
         let config = session.config
         let environment = session.environment
         let storePath = session.storePath
-        let start = ConsoleStart(session: session, actAs: actAs, terminal: screen.capabilities.description, queue: queue)
+        let start = ConsoleStart(session: session, actAs: actAs, terminal: screen.capabilities.description, queue: queue, firstLook: firstLook)
         let box = start.store
         let services = ShellServices(
             clock: { Clock.text() },
