@@ -98,7 +98,7 @@ struct ConsoleStart {
         if let storeWarning { info.warnings.append(storeWarning) }
         state = AppState(size: Size(width: 80, height: 24), info: info,
                          theme: session.theme.theme, keyMap: session.keyMap, clock: Clock.text(),
-                         themeNames: session.themeLoader.availableThemes(), panes: panes)
+                         themeNames: session.themeNames, panes: panes)
         store = box
     }
 

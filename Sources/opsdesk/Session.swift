@@ -12,6 +12,10 @@ struct Session {
     let themeLoader: ThemeLoader
     let theme: LoadedTheme
     let keyMap: KeyMap
+    /// The real uid's name (the console may act as another: `--as`).
+    let realUser: String
+    /// The themes the picker offers.
+    let themeNames: [String]
 
     init(options: DeskOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.init(store: options.store, theme: options.theme, environment: environment)
@@ -24,6 +28,9 @@ struct Session {
         themeLoader = ThemeLoader(environment: environment)
         theme = themeLoader.load(option: themeOption, config: config)
         keyMap = KeyMap(config: config)
+        // Read here, while the console's first look runs on the other core.
+        realUser = actingUser()
+        themeNames = themeLoader.availableThemes()
     }
 
     /// Every problem found at start, `file:line: key: message`, in the order: config, theme, keys.
@@ -43,7 +50,7 @@ struct Session {
     func info(terminal: String?, store: EventStore? = nil, counting: Bool = true, listing: Bool = true) -> SessionInfo {
         let overview = listing ? Session.overview(of: storePath, openStore: store, counting: counting)
                                : StoreOverview(path: storePath, exists: true)
-        return SessionInfo(version: OpsDeskVersion.current, store: overview, user: actingUser(),
+        return SessionInfo(version: OpsDeskVersion.current, store: overview, user: realUser,
                     configPath: config.path, configExists: config.exists,
                     themeName: theme.theme.name + (theme.noColor ? " (NO_COLOR)" : ""), themePath: themePath,
                     terminal: terminal, warnings: warnings)
