@@ -23,15 +23,11 @@ struct OpsDesk: ParsableCommand {
 
     /// The console — what a person waits for — reads its own options (`ConsoleArguments`):
     /// building the whole command tree reflects over every subcommand's options, a cost its
-    /// start should not pay. Anything the console's reader does not accept (help, --version,
-    /// completions, a usage error, another subcommand) goes through the full tree, so help and
-    /// errors read as always. (Every subcommand names itself in its configuration.)
+    /// start should not pay. Anything the console's reader does not accept (another
+    /// subcommand, help, --version, completions, a usage error) goes through the full tree,
+    /// so everything else reads as always.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        let console = ConsoleCommand.configuration.commandName
-        let others = configuration.subcommands.compactMap { $0.configuration.commandName }.filter { $0 != console }
-        if let first = arguments.first, others.contains(first) || first == "help" { return main(nil) }
-        guard let command = ConsoleArguments.read(arguments) else { return main(nil) }
+        guard let command = ConsoleArguments.read(Array(CommandLine.arguments.dropFirst())) else { return main(nil) }
         do {
             try command.run()
         } catch {

@@ -37,6 +37,7 @@ import Testing
         ["--store", "a", "--store", "b"],              // repeated
         ["--bogus", "1"], ["-s", "x"], ["stray"],
         ["console", "console"],
+        ["incident", "list"], ["store", "info"], ["--store", "/s", "incident", "list"],  // other subcommands
         ["--generate-completion-script", "bash"],
     ]
 
