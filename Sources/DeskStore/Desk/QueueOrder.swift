@@ -80,13 +80,11 @@ extension IncidentTable {
     public func order(_ scope: IncidentScope, sort: IncidentSort = .default, now: Date,
                       head: Int = QueueOrder.headCount) -> QueueOrder {
         // The start view on an untouched image: its own index has the order (a tenth of a
-        // millisecond at a million rows, where selecting and sorting took two).
-        // The head is copied now, the rest (280 KB at a million rows) when it is first read.
+        // millisecond at a million rows, where selecting and sorting took two). The head is
+        // copied now, the rest (280 KB at a million rows) when it is first read.
         if scope == .open, sort == .default, overlay.isEmpty, added.isEmpty, let index = image.openBySLA {
-            let image = self.image  // keeps the mapping alive for the rest
-            return QueueOrder(count: index.count, head: index.prefix(max(head, 0)).map { Int32(bitPattern: $0) }) {
-                (image.openBySLA ?? UnsafeBufferPointer(start: nil, count: 0)).map { Int32(bitPattern: $0) }
-            }
+            let image = self.image  // the closure keeps the mapping alive
+            return QueueOrder(count: index.count, head: index.prefix(max(head, 0)).map { Int32(bitPattern: $0) }) { image.openRows }
         }
         let rows = self.rows(in: scope, now: now)
         // The head is found by a bounded heap over every key, worth it only when it is a

@@ -68,6 +68,8 @@ final class RowImage: @unchecked Sendable {
     /// start view's order, as an index on (open, SLA, priority) serves it; nil when absent.
     let openBySLA: UnsafeBufferPointer<UInt32>?
     static let openIndexMagic: [UInt8] = Array("OPSDOPEN".utf8)
+    /// `openBySLA` as row indices (empty without the index).
+    var openRows: [Int32] { openBySLA.map { $0.map { Int32(bitPattern: $0) } } ?? [] }
 
     /// The directory's records' events at the anchor, encoded as one transaction (empty in
     /// images written without them).
