@@ -106,6 +106,9 @@ public struct IncidentTable: Sendable {
     func packed(_ i: Int) -> PackedRow {
         if i >= image.count { return added[i - image.count] }
         if isReplaced(i), let r = overlay[i] { return r }
+        // The start view's first rows, from the image's compact copy of them: a few pages
+        // rather than one per column (the first frame's rows, drawn before anything is warm).
+        if let head = image.head, let k = head.index(ofNumber: image.u32(.number, i)) { return head.packed(k) }
         return image.packed(i)
     }
 
@@ -131,7 +134,10 @@ public struct IncidentTable: Sendable {
     func allPacked() -> [PackedRow] {
         var out: [PackedRow] = []
         out.reserveCapacity(count)
-        for i in 0..<count { out.append(packed(i)) }
+        for i in 0..<count {
+            // Straight from the columns: the head copy is for a first page, not a million rows.
+            out.append(i < image.count && !isReplaced(i) ? image.packed(i) : packed(i))
+        }
         return out
     }
 

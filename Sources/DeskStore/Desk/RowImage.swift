@@ -26,10 +26,15 @@ import ITSM
 ///     columns from 128, each rows × width bytes, padded to 8
 ///     strings: count u32, then count × (offset u32, length u32), then the bytes
 ///     titles, search buffer, then (optional) the directory's events as one encoded transaction
-///     (optional, later writers) the open rows in the default order: count × row u32, then a
-///     24-byte trailer ending the file: "OPSDOPEN" · offset u64 · count u32 · masked CRC32C
-///     of the rows (older readers never look past the directory; a reader that finds no
-///     trailer, or a bad one, sorts as before: the index is a cache within a cache)
+///     (optional, later writers) the start view, for a first frame that reads a few pages:
+///       the open rows in the default order: count × row u32;
+///       the first `headRows` of them as an image of their own (this format, rows by number,
+///       without these extras), so drawing the first page reads them from a few contiguous
+///       pages instead of one page per column per row (a covering index, as SQLite's);
+///       a 40-byte trailer ending the file: "OPSDOPN2" · index offset u64 · count u32 ·
+///       masked CRC32C of the index · head offset u64 · head length u32 · its masked CRC32C
+///     (older readers never look past the directory; a reader that finds no trailer, or a bad
+///     one, sorts and reads the columns as before: these are a cache within a cache)
 final class RowImage: @unchecked Sendable {
     enum Column: Int, CaseIterable {
         // u32 columns
@@ -67,7 +72,13 @@ final class RowImage: @unchecked Sendable {
     /// The open rows sorted by SLA due then priority then row (`IncidentSort.default`): the
     /// start view's order, as an index on (open, SLA, priority) serves it; nil when absent.
     let openBySLA: UnsafeBufferPointer<UInt32>?
-    static let openIndexMagic: [UInt8] = Array("OPSDOPEN".utf8)
+    /// The first `headRows` rows of `openBySLA`, laid out as an image of their own (rows by
+    /// number); nil when absent.
+    let head: RowImage?
+    static let trailerMagic: [UInt8] = Array("OPSDOPN2".utf8)
+    static let trailerSize = 40
+    /// Rows in the head image: more than a tall terminal shows.
+    static let headRows = 256
     /// `openBySLA` as row indices (empty without the index).
     var openRows: [Int32] { openBySLA.map { $0.map { Int32(bitPattern: $0) } } ?? [] }
 
@@ -170,8 +181,9 @@ final class RowImage: @unchecked Sendable {
     // MARK: Building
 
     /// Lays out `rows` (sorted by number, unique) as an image.
+    /// `startView`: write the open rows' order and the head image (not in the head image itself).
     static func build(_ rows: [PackedRow], anchorSequence: UInt64, logSalt: UInt64,
-                      anchorFrame: LogAnchor? = nil, directory: [UInt8] = []) -> [UInt8] {
+                      anchorFrame: LogAnchor? = nil, directory: [UInt8] = [], startView: Bool = true) -> [UInt8] {
         var ids: [String: UInt32] = [:]
         var table: [String] = []
         func intern(_ s: String?) -> UInt32 {
@@ -226,11 +238,17 @@ final class RowImage: @unchecked Sendable {
         // The start view's order, as `IncidentTable.sort` gives it for the open rows: SLA key,
         // priority, then row.
         var openKeys: [(UInt32, UInt8, UInt32)] = []
-        for (i, r) in rows.enumerated() where r.state != 0 && Code.state(r.state).isOpen {
-            openKeys.append((r.resolution.sortKey, r.priority, UInt32(i)))
+        if startView {
+            for (i, r) in rows.enumerated() where r.state != 0 && Code.state(r.state).isOpen {
+                openKeys.append((r.resolution.sortKey, r.priority, UInt32(i)))
+            }
+            openKeys.sort { $0 < $1 }
         }
-        openKeys.sort { $0 < $1 }
-        var w = ByteWriter(capacity: columnsEnd + titles.count + search.count + table.count * 24 + openKeys.count * 4 + 96)
+        let headImage = startView
+            ? build(openKeys.prefix(headRows).map { Int($0.2) }.sorted().map { rows[$0] },
+                    anchorSequence: anchorSequence, logSalt: logSalt, startView: false)
+            : []
+        var w = ByteWriter(capacity: columnsEnd + titles.count + search.count + table.count * 24 + openKeys.count * 4 + headImage.count + 96)
         w.raw(magic)
         w.u32(formatVersion); w.u32(UInt32(Column.allCases.count))
         w.u64(UInt64(n)); w.u64(anchorSequence); w.u64(logSalt)
@@ -247,7 +265,8 @@ final class RowImage: @unchecked Sendable {
         let searchOffset = titlesOffset + ((titles.count + 7) & ~7)
         let directoryOffset = searchOffset + ((search.count + 7) & ~7)
         let openOffset = (directoryOffset + directory.count + 7) & ~7
-        let fileLength = openOffset + openKeys.count * 4 + 24
+        let headOffset = (openOffset + openKeys.count * 4 + 15) & ~15
+        let fileLength = startView ? headOffset + headImage.count + trailerSize : directoryOffset + directory.count
         w.u64(UInt64(stringsOffset)); w.u64(UInt64(titlesOffset)); w.u64(UInt64(titles.count))
         w.u64(UInt64(searchOffset)); w.u64(UInt64(search.count)); w.u64(UInt64(fileLength))
         w.u32(0)
@@ -267,12 +286,17 @@ final class RowImage: @unchecked Sendable {
         w.raw(search)
         while w.bytes.count < directoryOffset { w.u8(0) }
         w.raw(directory)
-        while w.bytes.count < openOffset { w.u8(0) }
-        var index = ByteWriter(capacity: openKeys.count * 4)
-        for k in openKeys { index.u32(k.2) }
-        w.raw(index.bytes)
-        w.raw(openIndexMagic); w.u64(UInt64(openOffset)); w.u32(UInt32(openKeys.count))
-        w.u32(CRC32C.mask(CRC32C.checksum(index.bytes)))
+        if startView {
+            while w.bytes.count < openOffset { w.u8(0) }
+            var index = ByteWriter(capacity: openKeys.count * 4)
+            for k in openKeys { index.u32(k.2) }
+            w.raw(index.bytes)
+            while w.bytes.count < headOffset { w.u8(0) }
+            w.raw(headImage)
+            w.raw(trailerMagic)
+            w.u64(UInt64(openOffset)); w.u32(UInt32(openKeys.count)); w.u32(CRC32C.mask(CRC32C.checksum(index.bytes)))
+            w.u64(UInt64(headOffset)); w.u32(UInt32(headImage.count)); w.u32(CRC32C.mask(CRC32C.checksum(headImage)))
+        }
         var out = w.bytes
         let crc = out.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<headerSize])) }
         withUnsafeBytes(of: CRC32C.mask(crc).littleEndian) { b in for k in 0..<4 { out[88 + k] = b[k] } }
@@ -342,7 +366,7 @@ final class RowImage: @unchecked Sendable {
         let frameLength = b.u32(at: 120)
         anchorFrame = frameLength == 0 ? nil
             : LogAnchor(segment: b.u32(at: 92), offset: b.u64(at: 112), length: frameLength, crc: b.u32(at: 124))
-        openBySLA = Self.openIndex(b, after: directoryOffset + directoryLength, rows: count)
+        (openBySLA, head) = Self.startView(b, after: directoryOffset + directoryLength, rows: count)
         columnOffsets = offs
         titlesOffset = to; titlesLength = tl; searchOffset = sro; searchLength = srl
         let sc = Int(b.u32(at: so))
@@ -359,18 +383,28 @@ final class RowImage: @unchecked Sendable {
         lowerStrings = table.map { $0.lowercased() }
     }
 
-    /// The open-rows index from the trailer, if there is a sound one.
-    private static func openIndex(_ b: UnsafeRawBufferPointer, after end: Int, rows: Int) -> UnsafeBufferPointer<UInt32>? {
-        let t = b.count - 24
-        guard t >= end, Array(b[t..<(t + 8)]) == openIndexMagic else { return nil }
+    /// The open-rows index and the head image from the trailer, each if sound.
+    private static func startView(_ b: UnsafeRawBufferPointer, after end: Int, rows: Int)
+        -> (UnsafeBufferPointer<UInt32>?, RowImage?) {
+        let t = b.count - trailerSize
+        guard t >= end, Array(b[t..<(t + 8)]) == trailerMagic else { return (nil, nil) }
         let offset = Int(b.u64(at: t + 8)), n = Int(b.u32(at: t + 16))
-        guard offset >= end, offset % 4 == 0, n <= rows, offset + n * 4 == t else { return nil }
-        let bytes = UnsafeRawBufferPointer(rebasing: b[offset..<t])
-        guard CRC32C.mask(CRC32C.checksum(bytes)) == b.u32(at: t + 20) else { return nil }
-        let index = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt32.self), count: n)
-        // Rows past the table would be read out of bounds: refuse the index, not the image.
-        guard index.allSatisfy({ Int($0) < rows }) else { return nil }
-        return index
+        let headOffset = Int(b.u64(at: t + 24)), headLength = Int(b.u32(at: t + 32))
+        guard offset >= end, offset % 4 == 0, n <= rows, offset + n * 4 <= headOffset,
+              headOffset % 16 == 0, headOffset <= t, headLength == t - headOffset else { return (nil, nil) }
+        var index: UnsafeBufferPointer<UInt32>?
+        let indexBytes = UnsafeRawBufferPointer(rebasing: b[offset..<(offset + n * 4)])
+        if CRC32C.mask(CRC32C.checksum(indexBytes)) == b.u32(at: t + 20) {
+            let rowsOf = UnsafeBufferPointer(start: indexBytes.baseAddress?.assumingMemoryBound(to: UInt32.self), count: n)
+            // Rows past the table would be read out of bounds: refuse the index, not the image.
+            if rowsOf.allSatisfy({ Int($0) < rows }) { index = rowsOf }
+        }
+        var head: RowImage?
+        let headBytes = UnsafeRawBufferPointer(rebasing: b[headOffset..<t])
+        if headLength > 0, CRC32C.mask(CRC32C.checksum(headBytes)) == b.u32(at: t + 36) {
+            head = try? RowImage(pointer: headBytes.baseAddress!, length: headLength, owned: nil, mapped: false)
+        }
+        return (index, head)
     }
 
     deinit {

@@ -6,7 +6,8 @@ import ITSM
 /// The rows image's open-rows index (the start view's order, written beside the columns): read
 /// back, it is exactly the order `select` computes — running, paused, breached clocks, ties on
 /// SLA and priority, closed rows left out; once a commit patches the table the index is not
-/// used; a damaged index is ignored and the image still serves.
+/// used; the head copy of the first open rows reads exactly as the columns do; a damaged index
+/// or head is ignored and the image still serves.
 @Suite struct OpenIndexTests {
     static func busyDesk(_ dir: TempDir, clock: TestClock) throws -> (Desk, [RecordID]) {
         let desk = try smallDesk(dir, clock: clock)
@@ -41,6 +42,13 @@ import ITSM
         #expect(index.map { Int32($0) } == selected)
         #expect(selected.count == ids.count - ids.count / 6 * 2)
         #expect(t.order(.open, now: clock.now) == QueueOrder(selected))
+        // The head copy holds the first open rows (all 32 here), each as the columns hold it.
+        let head = try #require(t.image.head)
+        #expect(head.count == min(selected.count, RowImage.headRows))
+        for row in selected {
+            #expect(t.packed(Int(row)) == t.image.packed(Int(row)))
+            #expect(head.index(ofNumber: t.image.u32(.number, Int(row))) != nil)
+        }
         // Other sorts and scopes never read it.
         #expect(Array(t.order(.open, sort: IncidentSort(.sla, ascending: false), now: clock.now)) == t.select(.open, sort: IncidentSort(.sla, ascending: false), now: clock.now))
         // A later commit patches the table: the order is computed, and still right.
@@ -59,14 +67,22 @@ import ITSM
         let path = dir.sub("store") + "/" + RowImage.fileName
         let good = try #require(FileManager.default.contents(atPath: path)).map { $0 }
         let expected = try #require(RowImage(bytes: good).openBySLA).map { $0 }
-        // Every byte of the index and its trailer, flipped in turn.
-        let trailer = good.count - 24
+        let goodImage = try RowImage(bytes: good)
+        let headRows = try #require(goodImage.head).count
+        // Every byte of the index, the head and the trailer, flipped in turn.
+        let trailer = good.count - RowImage.trailerSize
         let start = Int(good.withUnsafeBytes { $0.u64(at: trailer + 8) })
         for k in stride(from: start, to: good.count, by: 1) {
             var bad = good
             bad[k] ^= 0x5A
             let image = try RowImage(bytes: bad)
             #expect(image.openBySLA == nil || image.openBySLA.map { Array($0) } == expected, "byte \(k)")
+            if let head = image.head {
+                #expect(head.count == headRows, "byte \(k)")
+                for h in 0..<head.count {
+                    #expect(head.packed(h) == goodImage.packed(goodImage.index(ofNumber: head.u32(.number, h))!), "byte \(k)")
+                }
+            }
             #expect(image.count == 48)
         }
         // A trailer that does not add up (here: its magic) leaves the image without the index.
