@@ -21,32 +21,42 @@ struct ConsoleArguments: Equatable {
     var queue: String?
     var printFrame: String?
 
-    /// The long names, as `ConsoleCommand` and `DeskOptions` declare them.
-    static let names = ["store", "theme", "as", "queue", "print-frame"]
-
     /// `arguments` without the program name, with or without a leading `console`.
     static func read(_ arguments: [String]) -> ConsoleArguments? {
         var rest = arguments[...]
         if rest.first == ConsoleCommand.configuration.commandName { rest = rest.dropFirst() }
-        var values: [String: String] = [:]
+        var read = ConsoleArguments()
         while let argument = rest.popFirst() {
             guard argument.hasPrefix("--") else { return nil }
             let body = argument.dropFirst(2)
-            let name: String, value: String
+            let name: Substring, value: String
             if let equals = body.firstIndex(of: "=") {
-                name = String(body[..<equals])
+                name = body[..<equals]
                 value = String(body[body.index(after: equals)...])
             } else {
                 // A value that looks like an option is ArgumentParser's to judge.
                 guard let next = rest.popFirst(), !next.hasPrefix("-") else { return nil }
-                name = String(body)
+                name = body
                 value = next
             }
-            guard names.contains(name), values[name] == nil, !value.isEmpty else { return nil }
-            values[name] = value
+            // (A switch over the five, not a dictionary: its generic instantiation alone cost
+            // a tenth of a millisecond before anything else could start.)
+            func fill(_ slot: inout String?) -> Bool {
+                guard slot == nil, !value.isEmpty else { return false }  // once each, never empty
+                slot = value
+                return true
+            }
+            let filled: Bool
+            switch name {
+            case "store": filled = fill(&read.store)
+            case "theme": filled = fill(&read.theme)
+            case "as": filled = fill(&read.actAs)
+            case "queue": filled = fill(&read.queue)
+            case "print-frame": filled = fill(&read.printFrame)
+            default: filled = false
+            }
+            guard filled else { return nil }
         }
-        let read = ConsoleArguments(store: values["store"], theme: values["theme"], actAs: values["as"],
-                                    queue: values["queue"], printFrame: values["print-frame"])
         return read.isValid ? read : nil
     }
 
