@@ -62,7 +62,7 @@ extension Directory {
             services[key] = service
         case .calendar:
             calendars[key] = Self.folding(event, into: calendars[key]
-                ?? BusinessCalendar(name: key, timeZone: TimeZone(identifier: "UTC")!, hours: [:]))
+                ?? BusinessCalendar(name: key, timeZone: BusinessCalendar.utc, hours: [:]))
         case .sla:
             slaDefinitions[key] = Self.folding(event, into: slaDefinitions[key]
                 ?? SLADefinition(name: key, priorities: [], calendar: ""))

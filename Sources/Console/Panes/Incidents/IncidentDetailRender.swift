@@ -139,7 +139,7 @@ enum IncidentDetailRender {
     static func format(_ date: Date, _ pattern: String, zone: TimeZone?) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = zone ?? TimeZone(identifier: "UTC")
+        f.timeZone = zone ?? BusinessCalendar.utc
         f.dateFormat = pattern
         return f.string(from: date)
     }
