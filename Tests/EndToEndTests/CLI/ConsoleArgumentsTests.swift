@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Testing
 @testable import opsdesk
 
@@ -62,5 +63,12 @@ import Testing
             let fast = try #require(ConsoleArguments.read(arguments), "the fast reader does not know --\(name)")
             #expect(fast == Self.viaArgumentParser(arguments))
         }
+    }
+}
+
+/// The console start reads its environment from `environ` itself: the same as Foundation's.
+@Suite struct ConsoleEnvironmentTests {
+    @Test func environmentReadsAsProcessInfoReadsIt() {
+        #expect(ConsoleArguments.environment() == ProcessInfo.processInfo.environment)
     }
 }
