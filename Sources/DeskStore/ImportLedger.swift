@@ -59,6 +59,36 @@ struct ImportLedger {
         }
     }
 
+    /// The records of the frame being written (claimed, not yet added): the events and where
+    /// their frame starts. Added by `written`, once the write-behind thread has made the bytes
+    /// (each event's range and checksum) and written them.
+    private var awaiting: (events: [Event], frame: LogPosition)?
+
+    /// Notes that `events`, whose records are claimed, are in the frame being written at `frame`.
+    mutating func awaitWrite(of events: [Event], at frame: LogPosition) {
+        precondition(awaiting == nil, "ImportLedger: a frame is already awaited")
+        awaiting = (events, frame)
+    }
+
+    /// The awaited frame was written: each of its events becomes its record's log reference.
+    mutating func written(_ w: WriteBehind.Written) {
+        guard let (events, frame) = awaiting else { return }
+        awaiting = nil
+        precondition(w.bodies.count == events.count && w.checksums.count == events.count, "ImportLedger: written frame of other events")
+        let head = UInt64(StoreFormat.frameHeaderSize)
+        events.withUnsafeBufferPointer { list in
+            for k in list.indices {
+                let body = w.bodies[k]
+                add(list[k].record, at: LogReference(frame: frame, eventOffset: frame.offset + head + UInt64(body.lowerBound),
+                                                     eventLength: UInt32(body.count), checksum: w.checksums[k]),
+                    createdAt: list[k].at)
+            }
+        }
+    }
+
+    /// The awaited frame was not written (its records are released through `removeLast`).
+    mutating func writeFailed() { awaiting = nil }
+
     /// Forgets the records added since the ledger held `count` (their frame was not written).
     mutating func removeLast(downTo count: Int, records: [RecordID]) {
         for id in records { slots[id] = nil }
