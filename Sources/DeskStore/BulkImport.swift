@@ -127,8 +127,16 @@ extension EventStore {
         // Only the sizes here (to place the frame); the bytes are made on the write-behind thread,
         // and the records go into the ledger when their frame is written (`finishWrite`).
         let sizes = EventEncoder.sizes(of: events)
+        let payload: WriteBehind.Payload
+        // If the thread is still writing the last frame, encoding this one here beats waiting.
+        if behind.isBusy {
+            let (bytes, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: StoreFormat.frameHeaderSize, tail: 4)
+            payload = .encodedEvents(bytes, bodies)
+        } else {
+            payload = .events(events, sizes)
+        }
         do {
-            let position = try appendFrame(.events(events, sizes), payloadSize: sizes.payload, ledger: &ledger,
+            let position = try appendFrame(payload, payloadSize: sizes.payload, ledger: &ledger,
                                            behind: behind, records: events.map(\.record))
             ledger.awaitWrite(of: events, at: position)
         } catch {

@@ -163,6 +163,16 @@ struct RawWriter {
     }
 
     mutating func bytes(_ string: String) {
+        // Borrowed, not copied: `withUTF8` needs a `var`, and that copy is a retain and a
+        // release of the string's storage, atomics that cost most when another thread built
+        // the string (a bulk import encodes on its write-behind thread).
+        let copied = string.utf8.withContiguousStorageIfAvailable { u -> Bool in
+            guard let p = u.baseAddress, !u.isEmpty else { return true }
+            (base + position).update(from: p, count: u.count)
+            position += u.count
+            return true
+        }
+        guard copied == nil else { return }
         var s = string
         s.withUTF8 { u in
             guard let p = u.baseAddress, !u.isEmpty else { return }

@@ -25,10 +25,12 @@ final class WriteBehind: @unchecked Sendable {
 
     /// The frame's payload: already encoded between room for the header and the checksum (as
     /// `EventEncoder.encode(transaction:head:tail:)` leaves it), or events to encode here with
-    /// the sizes the importing thread computed to place the frame.
+    /// the sizes the importing thread computed to place the frame, or events the importing
+    /// thread encoded itself (it does when this thread is still busy) with their body ranges.
     enum Payload: Sendable {
         case encoded([UInt8])
         case events([Event], EventEncoder.Sizes)
+        case encodedEvents([UInt8], [Range<Int>])
     }
 
     /// The header fields `Frame.seal` fills in.
@@ -49,6 +51,8 @@ final class WriteBehind: @unchecked Sendable {
 
     private let queue = DispatchQueue(label: "opsdesk.import.write-behind")
     private var pending: (done: DispatchSemaphore, outcome: Outcome, undo: Undo)?
+    /// Whether the frame in flight is known to be finished (its semaphore already taken).
+    private var pendingFinished = false
 
     private final class Outcome: @unchecked Sendable { var error: FileIOError?; var written = Written() }
 
@@ -63,11 +67,13 @@ final class WriteBehind: @unchecked Sendable {
             switch payload {
             case let .encoded(bytes): frame = bytes
             case let .events(events, sizes):
-                let encoded = EventEncoder.encode(transaction: events, sizes: sizes, head: head, tail: 4)
-                frame = encoded.bytes
-                outcome.written.bodies = encoded.bodies
+                (frame, outcome.written.bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: head, tail: 4)
+            case let .encodedEvents(bytes, bodies):
+                (frame, outcome.written.bodies) = (bytes, bodies)
+            }
+            if !outcome.written.bodies.isEmpty {
                 outcome.written.checksums = frame.withUnsafeBytes { f in
-                    encoded.bodies.map { CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: f[(head + $0.lowerBound)..<(head + $0.upperBound)]))) }
+                    outcome.written.bodies.map { CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: f[(head + $0.lowerBound)..<(head + $0.upperBound)]))) }
                 }
             }
             Frame.seal(&frame, sequence: seal.sequence, salt: seal.salt, previousHash: seal.previousHash)
@@ -76,13 +82,24 @@ final class WriteBehind: @unchecked Sendable {
             done.signal()
         }
         pending = (done, outcome, undo)
+        pendingFinished = false
+    }
+
+    /// Whether the thread is still at work on the frame in flight (without waiting). An import
+    /// with the next transaction in hand encodes it itself while the thread is busy, rather
+    /// than wait for it: each thread then takes the work when it has time, whatever else the
+    /// machine is running.
+    var isBusy: Bool {
+        guard let p = pending, !pendingFinished else { return false }
+        if p.done.wait(timeout: .now()) == .success { pendingFinished = true; return false }
+        return true
     }
 
     /// Waits for the frame in flight: what was written, or the error and what to restore; nil
     /// if nothing was in flight.
     func finish() -> Result<Written, Failed>? {
         guard let p = pending else { return nil }
-        p.done.wait()
+        if !pendingFinished { p.done.wait() }
         pending = nil
         if let error = p.outcome.error { return .failure(Failed(error: error, undo: p.undo)) }
         return .success(p.outcome.written)
