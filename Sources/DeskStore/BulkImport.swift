@@ -126,7 +126,11 @@ extension EventStore {
         guard allNew else { return false }
         // Only the sizes here (to place the frame); the bytes are made on the write-behind thread,
         // and the records go into the ledger when their frame is written (`finishWrite`).
-        let sizes = EventEncoder.sizes(of: events)
+        // With a string table only in a segment marked for them (a reader that does not know
+        // tables then refuses the segment rather than skip events); an older store's segment
+        // takes plain frames until the import moves on to a new, marked one.
+        let tables = cursor.segment.header.incompatibleFeatures & StoreFormat.featureStringTables != 0
+        let sizes = tables ? TableEncoder.sizes(of: events) : EventEncoder.sizes(of: events)
         let payload: WriteBehind.Payload
         // If the thread is still writing the last frame, encoding this one here beats waiting.
         if behind.isBusy {
@@ -211,17 +215,7 @@ extension EventStore {
         let sequence = cursor.lastSequence + 1
         if cursor.validEnd + Int64(frameSize) > Int64(segmentLimit)
             && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
-            let old = cursor.segment
-            if cursor.fileSize > cursor.validEnd {
-                do { try io.truncate(old.fd, to: cursor.validEnd) } catch {
-                    throw StoreError.writeFailed(file: old.name, errno: error.errno)
-                }
-            }
-            try syncImported()
-            let next = try Self.startSegment(in: path, number: old.number + 1, firstSequence: sequence, io: io)
-            cursor.segment = next
-            cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
-            cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)
+            try startImportSegment(firstSequence: sequence)
         }
         let segment = cursor.segment
         let offset = cursor.validEnd
@@ -237,6 +231,25 @@ extension EventStore {
         behind.start(payload, seal: seal, to: segment.fd, at: offset, io: io,
                      undo: WriteBehind.Undo(cursor: before, ledgerCount: ledger.count, records: records))
         return position
+    }
+
+    /// Cuts the current segment to its last frame, syncs it, and continues in a new segment
+    /// (marked for string tables) whose first frame will be `firstSequence`. Nothing may be in
+    /// flight (`finishWrite` first). A segment's header is never rewritten in place: another
+    /// process may have read it already.
+    private func startImportSegment(firstSequence: UInt64) throws {
+        let old = cursor.segment
+        if cursor.fileSize > cursor.validEnd {
+            do { try io.truncate(old.fd, to: cursor.validEnd) } catch {
+                throw StoreError.writeFailed(file: old.name, errno: error.errno)
+            }
+        }
+        try syncImported()
+        let next = try Self.startSegment(in: path, number: old.number + 1, firstSequence: firstSequence, io: io,
+                                         incompatibleFeatures: StoreFormat.featureStringTables)
+        cursor.segment = next
+        cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
+        cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)
     }
 
     /// Waits for the frame being written; once written, its records go into the ledger. If its

@@ -30,6 +30,8 @@ enum EventEncoder {
     struct Sizes: Sendable {
         var bodies: [Int]
         var payload: Int
+        /// Set when the payload is to be written with a string table (`TableEncoder`).
+        var table: TableEncoder.Table? = nil
     }
 
     static func sizes(of events: [Event]) -> Sizes {
@@ -50,6 +52,7 @@ enum EventEncoder {
     /// The second pass: writes the payload whose sizes `sizes(of:)` computed for these events.
     static func encode(transaction events: [Event], sizes: Sizes, head: Int, tail: Int) -> (bytes: [UInt8], bodies: [Range<Int>]) {
         precondition(sizes.bodies.count == events.count, "EventEncoder: sizes of other events")
+        if let table = sizes.table { return TableEncoder.encode(transaction: events, sizes: sizes, table: table, head: head, tail: tail) }
         return events.withUnsafeBufferPointer { list in
             var bodies: [Range<Int>] = []
             bodies.reserveCapacity(list.count)
