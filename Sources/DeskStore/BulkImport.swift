@@ -131,6 +131,7 @@ extension EventStore {
         // takes plain frames until the import moves on to a new, marked one.
         let tables = cursor.segment.header.incompatibleFeatures & StoreFormat.featureStringTables != 0
         let sizes = tables ? TableEncoder.sizes(of: events) : EventEncoder.sizes(of: events)
+        let records = events.map(\.record)
         let payload: WriteBehind.Payload
         // If the thread is still writing the last frame, encoding this one here beats waiting.
         if behind.isBusy {
@@ -141,8 +142,8 @@ extension EventStore {
         }
         do {
             let position = try appendFrame(payload, payloadSize: sizes.payload, ledger: &ledger,
-                                           behind: behind, records: events.map(\.record))
-            ledger.awaitWrite(of: events, at: position)
+                                           behind: behind, records: records)
+            ledger.awaitWrite(of: records, createdAt: events.map(\.at), at: position)
         } catch {
             ledger.unclaim(events[...])
             throw error

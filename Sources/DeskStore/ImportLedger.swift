@@ -59,30 +59,32 @@ struct ImportLedger {
         }
     }
 
-    /// The records of the frame being written (claimed, not yet added): the events and where
-    /// their frame starts. Added by `written`, once the write-behind thread has made the bytes
-    /// (each event's range and checksum) and written them.
-    private var awaiting: (events: [Event], frame: LogPosition)?
+    /// The records of the frame being written (claimed, not yet added): each event's record
+    /// and time, and where their frame starts. Added by `written`, once the write-behind thread
+    /// has made the bytes (each event's range and checksum) and written them. Only these are
+    /// kept, not the events: the thread that drops an import's events last frees them (ten
+    /// thousand events' strings and arrays), and that is better the write-behind thread when
+    /// it has time to spare than the importing thread, which builds the next transaction.
+    private var awaiting: (records: [RecordID], createdAt: [Date], frame: LogPosition)?
 
-    /// Notes that `events`, whose records are claimed, are in the frame being written at `frame`.
-    mutating func awaitWrite(of events: [Event], at frame: LogPosition) {
+    /// Notes that the claimed `records` (created at `createdAt`) are in the frame being
+    /// written at `frame`, in this order.
+    mutating func awaitWrite(of records: [RecordID], createdAt: [Date], at frame: LogPosition) {
         precondition(awaiting == nil, "ImportLedger: a frame is already awaited")
-        awaiting = (events, frame)
+        awaiting = (records, createdAt, frame)
     }
 
     /// The awaited frame was written: each of its events becomes its record's log reference.
     mutating func written(_ w: WriteBehind.Written) {
-        guard let (events, frame) = awaiting else { return }
+        guard let (records, createdAt, frame) = awaiting else { return }
         awaiting = nil
-        precondition(w.bodies.count == events.count && w.checksums.count == events.count, "ImportLedger: written frame of other events")
+        precondition(w.bodies.count == records.count && w.checksums.count == records.count, "ImportLedger: written frame of other events")
         let head = UInt64(StoreFormat.frameHeaderSize)
-        events.withUnsafeBufferPointer { list in
-            for k in list.indices {
-                let body = w.bodies[k]
-                add(list[k].record, at: LogReference(frame: frame, eventOffset: frame.offset + head + UInt64(body.lowerBound),
-                                                     eventLength: UInt32(body.count), checksum: w.checksums[k]),
-                    createdAt: list[k].at)
-            }
+        for k in records.indices {
+            let body = w.bodies[k]
+            add(records[k], at: LogReference(frame: frame, eventOffset: frame.offset + head + UInt64(body.lowerBound),
+                                             eventLength: UInt32(body.count), checksum: w.checksums[k]),
+                createdAt: createdAt[k])
         }
     }
 
