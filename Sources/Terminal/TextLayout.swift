@@ -14,12 +14,27 @@ public enum TextLayout {
 
     /// The sanitised glyphs of `text`.
     public static func glyphs(_ text: String) -> [Glyph] {
+        // Printable ASCII (most of a queue: IDs, names, titles) is one glyph per byte, one
+        // column each, and nothing to sanitise: no grapheme breaking, no width lookup.
+        printableASCII(text) ?? sanitisedGlyphs(text)
+    }
+
+    /// Every grapheme sanitised and measured (the general path).
+    static func sanitisedGlyphs(_ text: String) -> [Glyph] {
         var out: [Glyph] = []
         for character in Sanitizer.visible(text) {
             let w = DisplayWidth.of(character)
             if w > 0 { out.append(Glyph(text: String(character), width: w)) }
         }
         return out
+    }
+
+    private static func printableASCII(_ text: String) -> [Glyph]? {
+        var text = text
+        return text.withUTF8 { bytes -> [Glyph]? in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            return bytes.map { Glyph(text: String(Character(Unicode.Scalar($0))), width: 1) }
+        }
     }
 
     /// The glyphs of `text` that fit in `width` columns; when the text is cut, the last

@@ -44,31 +44,19 @@ struct ConsoleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let savedQueue = queue.flatMap(SavedQueue.init(named:))
-        if let printFrame {
-            let size = try Self.size(printFrame)
-            let start = ConsoleStart(session: Session(options: options), actAs: options.actAs, terminal: nil, queue: savedQueue)
-            FileHandle.standardOutput.write(Data(ConsoleStart.text(of: start.firstFrame(size: size))))
-            return  // the first screen is all that was asked for; the store is never opened
-        }
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            let stream = isatty(STDIN_FILENO) == 1 ? "standard output" : "standard input"
-            FileHandle.standardError.write(Data((TerminalError.notATerminal(stream: stream).description + "\n").utf8))
-            throw ExitCode(1)
-        }
-        let session = Session(options: options)
-        try Self.runConsole(session: session, actAs: options.actAs, queue: savedQueue)
+        try ConsoleArguments(store: options.store, theme: options.theme, actAs: options.actAs,
+                             queue: queue, printFrame: printFrame).run()
     }
 
     /// The console on `session`'s store; `opsdesk demo` runs it too. With a store that opens,
     /// the incident queue is the start view.
-    static func runConsole(session: Session, actAs: String?, queue: SavedQueue? = nil) throws {
+    static func runConsole(session: Session, actAs: String?, queue: SavedQueue? = nil, firstLook: ConsoleStart.FirstLook?? = nil) throws {
         let screen = CursesScreen()
         let loader = session.themeLoader
         let config = session.config
         let environment = session.environment
         let storePath = session.storePath
-        let start = ConsoleStart(session: session, actAs: actAs, terminal: screen.capabilities.description, queue: queue)
+        let start = ConsoleStart(session: session, actAs: actAs, terminal: screen.capabilities.description, queue: queue, firstLook: firstLook)
         let box = start.store
         let services = ShellServices(
             clock: { Clock.text() },

@@ -20,41 +20,73 @@ struct ConsoleStart {
     /// The store, once open (the About view's rescan counts from it).
     let store: StoreBox
 
-    init(session: Session, actAs: String?, terminal: String?, queue: SavedQueue? = nil) {
+    /// What the console can do before its configuration and theme are read: the first look
+    /// at the store through the rows image, the acting user, and the queue pane over the image
+    /// (its rows selected and the first page sorted). `ConsoleArguments` runs it on a second
+    /// thread while the main thread reads config.toml and the theme. Nil when the image is not
+    /// current (or there is no store): `init` then opens the store the long way.
+    struct FirstLook: @unchecked Sendable {  // handed over once, after the thread is joined
+        var pane: IncidentQueuePane?
+        var link: DeskLink?
+        var client: OpeningDeskClient?
+        var user: String?
+        var error: String?
+        var hasIncidents = false
+
+        init?(storePath: String, actAs: String?, queue: SavedQueue?) {
+            guard FileManager.default.fileExists(atPath: storePath), let look = Desk.firstLook(at: storePath) else { return nil }
+            do {
+                let user = try ActingUser.resolve(as: actAs, isDeskAdmin: { look.directory.agents[$0]?.has(.admin) == true })
+                let client = OpeningDeskClient(user: user.user) { try Desk.open(at: storePath, user: user) }
+                let snapshot = QueueSnapshot(table: look.incidents, directory: look.directory, generation: look.lastSequence)
+                let link = DeskLink(client: client)
+                pane = ConsoleStart.queuePane(user: user.user, link: link, snapshot: snapshot, queue: queue)
+                self.link = link
+                self.client = client
+                self.user = user.user
+                hasIncidents = look.incidents.count > 0
+            } catch {
+                self.error = "Cannot open the store: \(error)"
+            }
+        }
+    }
+
+    /// `firstLook`: `FirstLook(storePath:actAs:queue:)` for this session's store, if it was
+    /// prepared already (nil: try it here).
+    init(session: Session, actAs: String?, terminal: String?, queue: SavedQueue? = nil, firstLook: FirstLook?? = nil) {
         let storePath = session.storePath
         var panes: [any Pane] = [AboutPane(), KeysPane(), MessagesPane()]
         var storeWarning: String?
         var openStore: EventStore?
         var actingUser: String?
         let box = StoreBox()
-        if FileManager.default.fileExists(atPath: storePath) {
+        if let look = firstLook ?? FirstLook(storePath: storePath, actAs: actAs, queue: queue) {
+            storeWarning = look.error
+            if var pane = look.pane, let client = look.client {
+                client.whenOpen { if case let .success(desk) = $0 { box.set(desk.store) } }
+                link = look.link
+                opening = client
+                actingUser = look.user
+                pane.bell = session.config.bell
+                panes.insert(pane, at: look.hasIncidents ? 0 : 1)
+            }
+        } else if FileManager.default.fileExists(atPath: storePath) {
             do {
-                if let look = Desk.firstLook(at: storePath) {
-                    let user = try ActingUser.resolve(as: actAs, isDeskAdmin: { look.directory.agents[$0]?.has(.admin) == true })
-                    let client = OpeningDeskClient(user: user.user) { try Desk.open(at: storePath, user: user) }
-                    client.whenOpen { if case let .success(desk) = $0 { box.set(desk.store) } }
-                    link = DeskLink(client: client)
-                    opening = client
-                    actingUser = user.user
-                    let snapshot = QueueSnapshot(table: look.incidents, directory: look.directory, generation: look.lastSequence)
-                    panes.insert(Self.queuePane(user: user.user, link: link, snapshot: snapshot, bell: session.config.bell, queue: queue),
-                                 at: look.incidents.count > 0 ? 0 : 1)
-                } else {
-                    let real = try Desk.open(at: storePath, user: ActingUser(user: try ActingUser.realUserName()))
-                    let user = try ActingUser.resolve(as: actAs, isDeskAdmin: { name in (try? real.directory.agents[name]?.has(.admin)) == true })
-                    let desk = user == real.user ? real : try Desk(store: real.store, user: user)
-                    let client = DeskClient(desk: desk)
-                    link = DeskLink(client: client)
-                    openStore = desk.store
-                    box.set(desk.store)
-                    actingUser = user.user
-                    // The rows are read already: the first frame shows them.
-                    let snapshot = try? client.snapshot()
-                    // The start view when the desk has incidents; after About otherwise.
-                    let hasIncidents = (snapshot?.table.count ?? 0) > 0
-                    panes.insert(Self.queuePane(user: user.user, link: link, snapshot: snapshot, bell: session.config.bell, queue: queue),
-                                 at: hasIncidents ? 0 : 1)
-                }
+                let real = try Desk.open(at: storePath, user: ActingUser(user: try ActingUser.realUserName()))
+                let user = try ActingUser.resolve(as: actAs, isDeskAdmin: { name in (try? real.directory.agents[name]?.has(.admin)) == true })
+                let desk = user == real.user ? real : try Desk(store: real.store, user: user)
+                let client = DeskClient(desk: desk)
+                link = DeskLink(client: client)
+                openStore = desk.store
+                box.set(desk.store)
+                actingUser = user.user
+                // The rows are read already: the first frame shows them.
+                let snapshot = try? client.snapshot()
+                // The start view when the desk has incidents; after About otherwise.
+                let hasIncidents = (snapshot?.table.count ?? 0) > 0
+                var pane = Self.queuePane(user: user.user, link: link, snapshot: snapshot, queue: queue)
+                pane.bell = session.config.bell
+                panes.insert(pane, at: hasIncidents ? 0 : 1)
             } catch {
                 storeWarning = "Cannot open the store: \(error)"
             }
@@ -66,14 +98,14 @@ struct ConsoleStart {
         if let storeWarning { info.warnings.append(storeWarning) }
         state = AppState(size: Size(width: 80, height: 24), info: info,
                          theme: session.theme.theme, keyMap: session.keyMap, clock: Clock.text(),
-                         themeNames: session.themeLoader.availableThemes(), panes: panes)
+                         themeNames: session.themeNames, panes: panes)
         store = box
     }
 
     /// The queue pane on `queue` (nil: its default), computed once: the queue is chosen before
     /// the rows arrive, so a million rows are selected and sorted for it alone.
-    static func queuePane(user: String, link: DeskLink?, snapshot: QueueSnapshot?, bell: Bool, queue: SavedQueue?) -> IncidentQueuePane {
-        var pane = IncidentQueuePane(user: user, link: link, bell: bell)
+    static func queuePane(user: String, link: DeskLink?, snapshot: QueueSnapshot?, queue: SavedQueue?) -> IncidentQueuePane {
+        var pane = IncidentQueuePane(user: user, link: link)
         if let queue { _ = pane.show(queue) }
         if let snapshot { pane.receive(snapshot) }
         return pane

@@ -21,19 +21,13 @@ struct OpsDesk: ParsableCommand {
         defaultSubcommand: ConsoleCommand.self
     )
 
-    /// The console — what a person waits for — parses its own options only: building the
-    /// whole command tree reflects over every subcommand's options, a cost its start should
-    /// not pay. Anything the console alone does not accept (help, --version, completions, a
-    /// usage error, another subcommand) goes through the full tree, so help and errors read as
-    /// always. (Every subcommand names itself in its configuration.)
+    /// The console — what a person waits for — reads its own options (`ConsoleArguments`):
+    /// building the whole command tree reflects over every subcommand's options, a cost its
+    /// start should not pay. Anything the console's reader does not accept (another
+    /// subcommand, help, --version, completions, a usage error) goes through the full tree,
+    /// so everything else reads as always.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        let console = ConsoleCommand.configuration.commandName
-        let others = configuration.subcommands.compactMap { $0.configuration.commandName }.filter { $0 != console }
-        if let first = arguments.first, others.contains(first) || first == "help" { return main(nil) }
-        let own = arguments.first == console ? Array(arguments.dropFirst()) : arguments
-        guard !own.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "--version" }),
-              let command = try? ConsoleCommand.parse(own) else { return main(nil) }
+        guard let command = ConsoleArguments.read(Array(CommandLine.arguments.dropFirst())) else { return main(nil) }
         do {
             try command.run()
         } catch {

@@ -12,14 +12,25 @@ struct Session {
     let themeLoader: ThemeLoader
     let theme: LoadedTheme
     let keyMap: KeyMap
+    /// The real uid's name (the console may act as another: `--as`).
+    let realUser: String
+    /// The themes the picker offers.
+    let themeNames: [String]
 
     init(options: DeskOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(store: options.store, theme: options.theme, environment: environment)
+    }
+
+    init(store: String?, theme themeOption: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
-        storePath = StoreLocation.resolve(explicit: options.store, environment: environment)
+        storePath = StoreLocation.resolve(explicit: store, environment: environment)
         config = ConfigFile.load(environment: environment)
         themeLoader = ThemeLoader(environment: environment)
-        theme = themeLoader.load(option: options.theme, config: config)
+        theme = themeLoader.load(option: themeOption, config: config)
         keyMap = KeyMap(config: config)
+        // Read here, while the console's first look runs on the other core.
+        realUser = actingUser()
+        themeNames = themeLoader.availableThemes()
     }
 
     /// Every problem found at start, `file:line: key: message`, in the order: config, theme, keys.
@@ -39,7 +50,7 @@ struct Session {
     func info(terminal: String?, store: EventStore? = nil, counting: Bool = true, listing: Bool = true) -> SessionInfo {
         let overview = listing ? Session.overview(of: storePath, openStore: store, counting: counting)
                                : StoreOverview(path: storePath, exists: true)
-        return SessionInfo(version: OpsDeskVersion.current, store: overview, user: actingUser(),
+        return SessionInfo(version: OpsDeskVersion.current, store: overview, user: realUser,
                     configPath: config.path, configExists: config.exists,
                     themeName: theme.theme.name + (theme.noColor ? " (NO_COLOR)" : ""), themePath: themePath,
                     terminal: terminal, warnings: warnings)

@@ -141,6 +141,26 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
         try reopened.commit { v in [updated(inc(1000), base: v.record(inc(1000))!.version, "state", .text("Closed"))] }
     }
 
+    /// Another writer that was open before the import catches up on the import's frames at its
+    /// next commit (through the commit path's catch-up, not a reopen): it sees every imported
+    /// record with its version and history, and can update one at its imported version.
+    @Test(arguments: [7, 8] as [UInt64])
+    func aWriterOpenBeforeAnImportCatchesUpOnItAtItsNextCommit(seed: UInt64) throws {
+        let dir = TempDir()
+        var rng = SeededRandom(seed: seed)
+        var model = Model()
+        let before = importTransactions(&rng, count: 3, startingFrom: &model, firstNew: 1)
+        let transactions = importTransactions(&rng, count: 40, startingFrom: &model, firstNew: 1000)
+        let importer = try EventStore.create(at: dir.sub("s"), io: NoSyncIO())
+        for t in before { try importer.commit { _ in t } }
+        let other = try EventStore.open(at: dir.sub("s"), io: NoSyncIO())
+        try importer.importTransactions(transactions)
+        let target = inc(1000)
+        try other.commit { v in [updated(target, base: v.record(target)?.version ?? 0, "state", .text("Closed"))] }
+        #expect(other.view.record(target)?.version == (model.versions[target] ?? 0) + 1)
+        try sameState(other, try EventStore.open(at: dir.sub("s"), readOnly: true), "the other writer after its commit")
+    }
+
     @Test func aRefusedTransactionStopsTheImportAndKeepsTheOnesBefore() throws {
         let dir = TempDir()
         let store = try EventStore.create(at: dir.sub("s"), io: NoSyncIO())

@@ -2,6 +2,22 @@ import Testing
 @testable import Terminal
 
 @Suite struct TextLayoutTests {
+    /// The printable-ASCII shortcut gives exactly what the general path gives, and every other
+    /// text still goes the general way (controls, DEL, accents, CJK, emoji).
+    @Test func asciiShortcutAgreesWithTheGeneralPath() {
+        var texts = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+        texts += ["", "INC-1234 Printer jams on floor 2", "tab\there", "del\u{7F}", "café", "東京 VPN", "👍🏽 ok", "a\u{301}", "\u{1B}[31m"]
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<500 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(x % 12) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; bytes.append(UInt8(x % 128)) }
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for text in texts {
+            #expect(TextLayout.glyphs(text) == TextLayout.sanitisedGlyphs(text), "\(Array(text.utf8))")
+        }
+    }
+
     @Test func fitPadsShortTextToTheWidth() {
         #expect(TextLayout.fit("ab", width: 5) == "ab   ")
         #expect(TextLayout.fit("", width: 3) == "   ")

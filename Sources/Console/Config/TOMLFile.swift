@@ -11,7 +11,9 @@ public struct TOMLFile {
     public let path: String
     public let source: String
     public let table: TOMLTable
-    private let keyLines: [[String]: Int]
+    /// Where each key is written: scanned when a message first needs a line, not at every
+    /// read (a theme is read at every start; it is wrong rarely).
+    private let keyLines: KeyLines
 
     /// Reads and parses `path`. Throws a `ConfigError` naming the file (and, for a syntax error,
     /// its line and column).
@@ -42,13 +44,13 @@ public struct TOMLFile {
         }
         self.path = path
         self.source = source
-        self.keyLines = TOMLKeyLocator.lines(in: source)
+        self.keyLines = KeyLines(source)
     }
 
     /// The 1-based line on which `keyPath` (unquoted components, e.g. `["styles", "priority.p1", "fg"]`)
     /// is written, or nil if it is not written in this file.
     public func line(of keyPath: [String]) -> Int? {
-        keyLines[keyPath]
+        keyLines.table[keyPath]
     }
 
     /// The line of `keyPath`, else of its nearest written ancestor (a key inside a table written as
@@ -56,7 +58,7 @@ public struct TOMLFile {
     public func nearestLine(of keyPath: [String]) -> Int? {
         var path = keyPath
         while !path.isEmpty {
-            if let line = keyLines[path] { return line }
+            if let line = keyLines.table[path] { return line }
             path.removeLast()
         }
         return nil
@@ -82,5 +84,18 @@ extension TOMLType {
         case .time: "a time"
         case .dateTime: "a date-time"
         }
+    }
+}
+
+/// A file's key → line table, scanned once on first use (the file is read on one thread).
+private final class KeyLines {
+    private let source: String
+    private var scanned: [[String]: Int]?
+    init(_ source: String) { self.source = source }
+    var table: [[String]: Int] {
+        if let scanned { return scanned }
+        let lines = TOMLKeyLocator.lines(in: source)
+        scanned = lines
+        return lines
     }
 }

@@ -1,3 +1,4 @@
+import ITSM
 import Terminal
 
 /// How a theme file writes a colour: a name (`red`, `bright-blue`), an index 0–255, `#rrggbb`,
@@ -12,7 +13,7 @@ enum ThemeColor {
     /// The colour a string spells, or nil. Case and `-`/`_`/space between `bright` and the name
     /// do not matter (`bright-red`, `bright_red`, `BrightRed`); a decimal string is an index.
     static func parse(_ text: String) -> Color? {
-        let spelled = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()).lowercased()
+        let spelled = text.trimmingWhiteSpace.lowercased()
         if spelled == "default" { return .default }
         if spelled.hasPrefix("#") { return parseHex(spelled.dropFirst()) }
         if let number = Int(spelled) { return parse(number) }

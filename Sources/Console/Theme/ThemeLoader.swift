@@ -50,23 +50,30 @@ public struct ThemeSearchPaths: Hashable, Sendable {
     /// walking up from the executable's folder (so `.build/debug/opsdesk` and `swift run` find the
     /// repository's `Themes/`).
     public static func bundledDirectories(forExecutable path: String) -> [String] {
-        let files = FileManager.default
-        let executable = URL(fileURLWithPath: path).resolvingSymlinksInPath()
-        let binDirectory = executable.deletingLastPathComponent()
+        // realpath and plain string steps rather than URL's: this runs at every start.
+        guard let resolved = realpath(path, nil) else { return [] }
+        let executable = String(cString: resolved)
+        free(resolved)
+        func parent(_ p: String) -> String {
+            guard let slash = p.lastIndex(of: "/") else { return p }
+            return slash == p.startIndex ? "/" : String(p[..<slash])
+        }
+        func join(_ a: String, _ b: String) -> String { a == "/" ? "/" + b : a + "/" + b }
+        func hasDefault(_ folder: String) -> Bool { access(folder + "/default.toml", F_OK) == 0 }
+        let binDirectory = parent(executable)
         var found: [String] = []
-        let installed = binDirectory.deletingLastPathComponent()
-            .appendingPathComponent("share/opsdesk/themes").standardizedFileURL.path
-        if files.fileExists(atPath: installed + "/default.toml") { found.append(installed) }
-        var directory = binDirectory.standardizedFileURL
+        let installed = join(parent(binDirectory), "share/opsdesk/themes")
+        if hasDefault(installed) { found.append(installed) }
+        var directory = binDirectory
         while true {
-            let candidate = directory.appendingPathComponent("Themes").path
-            if files.fileExists(atPath: candidate + "/default.toml") {
+            let candidate = join(directory, "Themes")
+            if hasDefault(candidate) {
                 if !found.contains(candidate) { found.append(candidate) }
                 break
             }
-            let parent = directory.deletingLastPathComponent().standardizedFileURL
-            if parent.path == directory.path { break }
-            directory = parent
+            let up = parent(directory)
+            if up == directory { break }
+            directory = up
         }
         return found
     }

@@ -48,7 +48,8 @@ public struct IncidentTable: Sendable {
     /// Base rows replaced since the image was built, by base index.
     var overlay: [Int: PackedRow] = [:]
     /// Bit per base row: set when `overlay` holds it.
-    var replaced: [UInt64]
+    /// (Empty until a row is replaced: zeroing 125 KB is not worth it for an untouched image.)
+    var replaced: [UInt64] = []
     /// Incidents the image does not have, sorted by number.
     var added: [PackedRow] = []
     /// Warning thresholds per SLA definition name (from the directory).
@@ -56,7 +57,6 @@ public struct IncidentTable: Sendable {
 
     init(image: RowImage) {
         self.image = image
-        self.replaced = [UInt64](repeating: 0, count: (image.count + 63) / 64)
     }
 
     /// How many incidents there are.
@@ -100,7 +100,7 @@ public struct IncidentTable: Sendable {
     }
 
     @inline(__always) func isReplaced(_ i: Int) -> Bool {
-        replaced[i >> 6] & (1 << UInt64(i & 63)) != 0
+        !replaced.isEmpty && replaced[i >> 6] & (1 << UInt64(i & 63)) != 0
     }
 
     func packed(_ i: Int) -> PackedRow {
@@ -114,6 +114,7 @@ public struct IncidentTable: Sendable {
         for r in rows {
             if let i = image.index(ofNumber: r.number) {
                 overlay[i] = r
+                if replaced.isEmpty { replaced = [UInt64](repeating: 0, count: (image.count + 63) / 64) }
                 replaced[i >> 6] |= 1 << UInt64(i & 63)
                 continue
             }
@@ -173,7 +174,7 @@ public struct IncidentTable: Sendable {
                 let bytes = UnsafeRawPointer(first)
                 replaced.withUnsafeBufferPointer { bits in
                     @inline(__always) func keep(_ j: Int) {
-                        if bits[j >> 6] & (1 << UInt64(j & 63)) == 0 { out.append(Int32(j)) }
+                        if bits.isEmpty || bits[j >> 6] & (1 << UInt64(j & 63)) == 0 { out.append(Int32(j)) }
                     }
                     var i = 0
                     while i + 8 <= n {

@@ -26,6 +26,10 @@ import ITSM
 ///     columns from 128, each rows × width bytes, padded to 8
 ///     strings: count u32, then count × (offset u32, length u32), then the bytes
 ///     titles, search buffer, then (optional) the directory's events as one encoded transaction
+///     (optional, later writers) the open rows in the default order: count × row u32, then a
+///     24-byte trailer ending the file: "OPSDOPEN" · offset u64 · count u32 · masked CRC32C
+///     of the rows (older readers never look past the directory; a reader that finds no
+///     trailer, or a bad one, sorts as before: the index is a cache within a cache)
 final class RowImage: @unchecked Sendable {
     enum Column: Int, CaseIterable {
         // u32 columns
@@ -60,6 +64,12 @@ final class RowImage: @unchecked Sendable {
     /// The frame of the anchor transaction (nil in images written without it).
     let anchorFrame: LogAnchor?
     private let directoryOffset: Int, directoryLength: Int
+    /// The open rows sorted by SLA due then priority then row (`IncidentSort.default`): the
+    /// start view's order, as an index on (open, SLA, priority) serves it; nil when absent.
+    let openBySLA: UnsafeBufferPointer<UInt32>?
+    static let openIndexMagic: [UInt8] = Array("OPSDOPEN".utf8)
+    /// `openBySLA` as row indices (empty without the index).
+    var openRows: [Int32] { openBySLA.map { $0.map { Int32(bitPattern: $0) } } ?? [] }
 
     /// The directory's records' events at the anchor, encoded as one transaction (empty in
     /// images written without them).
@@ -213,7 +223,14 @@ final class RowImage: @unchecked Sendable {
             put8(.priority, r.priority); put8(.impact, r.impact); put8(.urgency, r.urgency)
             put8(.state, r.state); put8(.hold, r.hold); put8(.major, r.major)
         }
-        var w = ByteWriter(capacity: columnsEnd + titles.count + search.count + table.count * 24 + 64)
+        // The start view's order, as `IncidentTable.sort` gives it for the open rows: SLA key,
+        // priority, then row.
+        var openKeys: [(UInt32, UInt8, UInt32)] = []
+        for (i, r) in rows.enumerated() where r.state != 0 && Code.state(r.state).isOpen {
+            openKeys.append((r.resolution.sortKey, r.priority, UInt32(i)))
+        }
+        openKeys.sort { $0 < $1 }
+        var w = ByteWriter(capacity: columnsEnd + titles.count + search.count + table.count * 24 + openKeys.count * 4 + 96)
         w.raw(magic)
         w.u32(formatVersion); w.u32(UInt32(Column.allCases.count))
         w.u64(UInt64(n)); w.u64(anchorSequence); w.u64(logSalt)
@@ -229,7 +246,8 @@ final class RowImage: @unchecked Sendable {
         let titlesOffset = stringsOffset + ((stringBlock.bytes.count + 7) & ~7)
         let searchOffset = titlesOffset + ((titles.count + 7) & ~7)
         let directoryOffset = searchOffset + ((search.count + 7) & ~7)
-        let fileLength = directoryOffset + directory.count
+        let openOffset = (directoryOffset + directory.count + 7) & ~7
+        let fileLength = openOffset + openKeys.count * 4 + 24
         w.u64(UInt64(stringsOffset)); w.u64(UInt64(titlesOffset)); w.u64(UInt64(titles.count))
         w.u64(UInt64(searchOffset)); w.u64(UInt64(search.count)); w.u64(UInt64(fileLength))
         w.u32(0)
@@ -249,6 +267,12 @@ final class RowImage: @unchecked Sendable {
         w.raw(search)
         while w.bytes.count < directoryOffset { w.u8(0) }
         w.raw(directory)
+        while w.bytes.count < openOffset { w.u8(0) }
+        var index = ByteWriter(capacity: openKeys.count * 4)
+        for k in openKeys { index.u32(k.2) }
+        w.raw(index.bytes)
+        w.raw(openIndexMagic); w.u64(UInt64(openOffset)); w.u32(UInt32(openKeys.count))
+        w.u32(CRC32C.mask(CRC32C.checksum(index.bytes)))
         var out = w.bytes
         let crc = out.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<headerSize])) }
         withUnsafeBytes(of: CRC32C.mask(crc).littleEndian) { b in for k in 0..<4 { out[88 + k] = b[k] } }
@@ -318,6 +342,7 @@ final class RowImage: @unchecked Sendable {
         let frameLength = b.u32(at: 120)
         anchorFrame = frameLength == 0 ? nil
             : LogAnchor(segment: b.u32(at: 92), offset: b.u64(at: 112), length: frameLength, crc: b.u32(at: 124))
+        openBySLA = Self.openIndex(b, after: directoryOffset + directoryLength, rows: count)
         columnOffsets = offs
         titlesOffset = to; titlesLength = tl; searchOffset = sro; searchLength = srl
         let sc = Int(b.u32(at: so))
@@ -332,6 +357,20 @@ final class RowImage: @unchecked Sendable {
         }
         strings = table
         lowerStrings = table.map { $0.lowercased() }
+    }
+
+    /// The open-rows index from the trailer, if there is a sound one.
+    private static func openIndex(_ b: UnsafeRawBufferPointer, after end: Int, rows: Int) -> UnsafeBufferPointer<UInt32>? {
+        let t = b.count - 24
+        guard t >= end, Array(b[t..<(t + 8)]) == openIndexMagic else { return nil }
+        let offset = Int(b.u64(at: t + 8)), n = Int(b.u32(at: t + 16))
+        guard offset >= end, offset % 4 == 0, n <= rows, offset + n * 4 == t else { return nil }
+        let bytes = UnsafeRawBufferPointer(rebasing: b[offset..<t])
+        guard CRC32C.mask(CRC32C.checksum(bytes)) == b.u32(at: t + 20) else { return nil }
+        let index = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt32.self), count: n)
+        // Rows past the table would be read out of bounds: refuse the index, not the image.
+        guard index.allSatisfy({ Int($0) < rows }) else { return nil }
+        return index
     }
 
     deinit {

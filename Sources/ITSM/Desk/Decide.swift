@@ -67,13 +67,5 @@ struct Decider {
         return trimmed
     }
 
-    /// `text` without leading and trailing white space and newlines. Native rather than
-    /// Foundation's `trimmingCharacters`, which bridges through NSString: that was 5% of
-    /// generating a large demo desk, where every command passes through `required`.
-    static func trimmingWhiteSpace(_ text: String) -> String {
-        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
-              let last = text.lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        if first == text.startIndex && text.index(after: last) == text.endIndex { return text }
-        return String(text[first...last])
-    }
+    static func trimmingWhiteSpace(_ text: String) -> String { text.trimmingWhiteSpace }
 }

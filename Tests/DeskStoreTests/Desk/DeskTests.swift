@@ -263,6 +263,40 @@ final class Mailbox: @unchecked Sendable {
             }
         }
     }
+
+    /// The queue pane's lazily sorted order: for every column and direction, with heads small
+    /// enough that the rest is sorted on first read, it is `select`'s order element for
+    /// element — read from the head, past it, whole, and searched.
+    @Test func queueOrderIsTheFullOrderWhateverIsReadFirst() throws {
+        let dir = TempDir()
+        let clock = TestClock(t0)
+        let desk = try smallDesk(dir, clock: clock)
+        for k in 1...60 {
+            clock.advance(Double((k * 7919) % 600))
+            _ = try open(desk, "Item \(k % 7)", group: k % 3 == 0 ? nil : "Service Desk")
+        }
+        let t = try desk.snapshot.incidents
+        for column in IncidentColumn.allCases {
+            for ascending in [true, false] {
+                let sort = IncidentSort(column, ascending: ascending)
+                let full = t.select(.open, sort: sort, now: clock.now)
+                for head in [0, 1, 3, 7, 100] {
+                    let order = t.order(.open, sort: sort, now: clock.now, head: head)
+                    #expect(order.count == full.count)
+                    // Past the head first, then the head, then all, then a search.
+                    #expect(order[full.count - 1] == full[full.count - 1])
+                    #expect(Array(order.prefix(3)) == Array(full.prefix(3)), "\(column) \(ascending) head \(head)")
+                    #expect(order.all == full)
+                    #expect(Array(order) == full)
+                    #expect(order.firstIndex(of: full[full.count / 2]) == full.count / 2)
+                    let searchedFirst = t.order(.open, sort: sort, now: clock.now, head: head)
+                    #expect(searchedFirst.firstIndex(of: full[full.count - 2]) == full.count - 2)
+                    #expect(searchedFirst == order)
+                }
+            }
+        }
+        #expect(t.order(.assignedTo("nobody"), now: clock.now).isEmpty)
+    }
 }
 
 @Suite struct TitleScanTests {

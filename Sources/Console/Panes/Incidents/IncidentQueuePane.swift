@@ -84,10 +84,11 @@ public struct IncidentQueuePane: Pane {
     public private(set) var snapshot: QueueSnapshot?
     public private(set) var queue: SavedQueue = .allOpen
     public private(set) var sort = QueueSort()
-    /// Rows of the queue, sorted (indices into the snapshot's table).
-    public private(set) var queueRows: [Int32] = []
+    /// Rows of the queue, sorted (indices into the snapshot's table; the rows past the first
+    /// page are sorted when first read).
+    public private(set) var queueRows = QueueOrder()
     /// The rows shown: `queueRows` narrowed by the filter.
-    public private(set) var rows: [Int32] = []
+    public private(set) var rows = QueueOrder()
     public var filter = TextInput()
     public var filtering = false
     /// The filter text `rows` was computed for.
@@ -173,7 +174,7 @@ public struct IncidentQueuePane: Pane {
         guard !userGroups.isEmpty else { return [] }
         let table = snapshot.table
         var out: Set<RecordID> = []
-        for index in table.select(.inGroups(userGroups), sort: IncidentSort(.priority), now: now) {
+        for index in table.order(.inGroups(userGroups), sort: IncidentSort(.priority), now: now) {
             let row = table[Int(index)]
             guard row.priority == .p1 else { break }
             out.insert(row.id)
@@ -188,10 +189,10 @@ public struct IncidentQueuePane: Pane {
 
     /// Recomputes the queue (scope, sort) and the filter from the snapshot.
     mutating func rebuild() {
-        guard let table = snapshot?.table else { queueRows = []; rows = []; return }
+        guard let table = snapshot?.table else { queueRows = QueueOrder(); rows = QueueOrder(); return }
         let scope = queue.scope(user: user, groups: userGroups, now: now)
         let ascending = sort.column == .age ? sort.descending : !sort.descending
-        queueRows = table.select(scope, sort: IncidentSort(sort.column.sortColumn, ascending: ascending), now: now)
+        queueRows = table.order(scope, sort: IncidentSort(sort.column.sortColumn, ascending: ascending), now: now)
         appliedFilter = ""
         applyFilter()
         lastQueueMinute = Int(now.timeIntervalSince1970 / 60)
@@ -209,19 +210,22 @@ public struct IncidentQueuePane: Pane {
         let text = filter.text
         let matcher = FilterMatcher(text)
         let start = IncidentQueuePane.refines(text, appliedFilter) ? rows : queueRows
-        var result = start
-        if !matcher.isEmpty {
-            // The store's filter ignores case; each term narrows (AND). With a capital letter
-            // the shell's smart case applies: the few rows left are checked as typed.
-            for term in matcher.terms { result = table.filter(result, text: term) }
-            if matcher.caseSensitive {
-                result = result.filter { i in
-                    let r = table[Int(i)]
-                    return matcher.matches(fields: [r.id.description, r.title, r.assignee ?? "", r.group ?? "", r.ci ?? "", r.service ?? ""])
-                }
+        guard !matcher.isEmpty else {
+            rows = start
+            appliedFilter = text
+            return reselect()
+        }
+        // The store's filter ignores case; each term narrows (AND). With a capital letter the
+        // shell's smart case applies: the few rows left are checked as typed.
+        var result = start.all
+        for term in matcher.terms { result = table.filter(result, text: term) }
+        if matcher.caseSensitive {
+            result = result.filter { i in
+                let r = table[Int(i)]
+                return matcher.matches(fields: [r.id.description, r.title, r.assignee ?? "", r.group ?? "", r.ci ?? "", r.service ?? ""])
             }
         }
-        rows = result
+        rows = QueueOrder(result)
         appliedFilter = text
         reselect()
     }

@@ -33,7 +33,7 @@ public enum SavedQueue: String, CaseIterable, Hashable, Sendable {
 
     /// The queue `name` means: its command name, a prefix of it, or its title.
     public init?(named name: String) {
-        let lower = name.lowercased().trimmingCharacters(in: .whitespaces)
+        let lower = name.trimmingWhiteSpace.lowercased()
         guard !lower.isEmpty else { return nil }
         if let hit = Self.allCases.first(where: { $0.rawValue == lower || $0.title.lowercased() == lower })
             ?? Self.allCases.first(where: { $0.rawValue.hasPrefix(lower) || $0.title.lowercased().hasPrefix(lower) }) {
