@@ -124,23 +124,29 @@ extension EventStore {
             return true
         }
         guard allNew else { return false }
-        var (frame, bodies) = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4)
-        let position: LogPosition
-        do { position = try appendFrame(&frame, ledger: &ledger, behind: behind, records: events.map(\.record)) } catch {
+        // Only the sizes here (to place the frame); the bytes are made on the write-behind thread,
+        // and the records go into the ledger when their frame is written (`finishWrite`).
+        // With a string table only in a segment marked for them (a reader that does not know
+        // tables then refuses the segment rather than skip events); an older store's segment
+        // takes plain frames until the import moves on to a new, marked one.
+        let tables = cursor.segment.header.incompatibleFeatures & StoreFormat.featureStringTables != 0
+        let sizes = tables ? TableEncoder.sizes(of: events) : EventEncoder.sizes(of: events)
+        let records = events.map(\.record)
+        let payload: WriteBehind.Payload
+        // If the thread is still writing the last frame, encoding this one here beats waiting.
+        if behind.isBusy {
+            let (bytes, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: StoreFormat.frameHeaderSize, tail: 4)
+            payload = .encodedEvents(bytes, bodies)
+        } else {
+            payload = .events(events, sizes)
+        }
+        do {
+            let position = try appendFrame(payload, payloadSize: sizes.payload, ledger: &ledger,
+                                           behind: behind, records: records)
+            ledger.awaitWrite(of: records, createdAt: events.map(\.at), at: position)
+        } catch {
             ledger.unclaim(events[...])
             throw error
-        }
-        let head = StoreFormat.frameHeaderSize
-        frame.withUnsafeBytes { f in
-            events.withUnsafeBufferPointer { list in
-                for k in list.indices {
-                    let body = bodies[k]
-                    let checksum = CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: f[(head + body.lowerBound)..<(head + body.upperBound)])))
-                    ledger.add(list[k].record, at: LogReference(frame: position, eventOffset: position.offset + UInt64(head + body.lowerBound),
-                                                                eventLength: UInt32(body.count), checksum: checksum),
-                               createdAt: list[k].at)
-                }
-            }
         }
         return true
     }
@@ -158,8 +164,9 @@ extension EventStore {
             let now = stateLock.withLock { current }
             try now.validate(events)
         }()
-        var frame = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4).bytes
-        let position = try appendFrame(&frame, ledger: &ledger, behind: behind, records: [])
+        let frame = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4).bytes
+        let position = try appendFrame(.encoded(frame), payloadSize: frame.count - StoreFormat.frameOverhead,
+                                       ledger: &ledger, behind: behind, records: [])
         // Folded into the view only once written (a fold cannot be taken back).
         try finishWrite(behind, ledger: &ledger)
         stateLock.withLock { current.apply(events, sequence: cursor.lastSequence, at: position) }
@@ -196,56 +203,71 @@ extension EventStore {
 
     /// Appends one frame after the last, starting a new segment when this one is full. The
     /// full segment is cut to its last frame and synced before the next one starts.
-    /// `frame` holds the payload between room for the header and the checksum (`Frame.seal`).
-    /// The frame is written behind (`WriteBehind`) once the one before it is written; `records`
-    /// are those the caller adds to `ledger` for it, forgotten again if the write fails.
-    private func appendFrame(_ frame: inout [UInt8], ledger: inout ImportLedger, behind: WriteBehind, records: [RecordID]) throws -> LogPosition {
+    /// The frame (of `payloadSize` bytes of payload) is made and written behind (`WriteBehind`)
+    /// once the one before it is written; `records` are those the caller claimed in `ledger`
+    /// for it, forgotten again if the write fails.
+    private func appendFrame(_ payload: WriteBehind.Payload, payloadSize: Int, ledger: inout ImportLedger,
+                             behind: WriteBehind, records: [RecordID]) throws -> LogPosition {
         try finishWrite(behind, ledger: &ledger)
-        let payloadSize = frame.count - StoreFormat.frameOverhead
+        let frameSize = StoreFormat.frameOverhead + payloadSize
         guard payloadSize <= StoreFormat.maxPayload else {
             throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
         }
         let sequence = cursor.lastSequence + 1
-        if cursor.validEnd + Int64(frame.count) > Int64(segmentLimit)
+        if cursor.validEnd + Int64(frameSize) > Int64(segmentLimit)
             && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
-            let old = cursor.segment
-            if cursor.fileSize > cursor.validEnd {
-                do { try io.truncate(old.fd, to: cursor.validEnd) } catch {
-                    throw StoreError.writeFailed(file: old.name, errno: error.errno)
-                }
-            }
-            try syncImported()
-            let next = try Self.startSegment(in: path, number: old.number + 1, firstSequence: sequence, io: io)
-            cursor.segment = next
-            cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
-            cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)
+            try startImportSegment(firstSequence: sequence)
         }
         let segment = cursor.segment
         let offset = cursor.validEnd
-        Frame.seal(&frame, sequence: sequence, salt: segment.header.salt, previousHash: cursor.lastFrameHash)
+        let seal = WriteBehind.Seal(sequence: sequence, salt: segment.header.salt, previousHash: cursor.lastFrameHash)
         let before = cursor
         let position = LogPosition(segment: segment.number, offset: UInt64(offset))
-        cursor.validEnd = offset + Int64(frame.count)
+        cursor.validEnd = offset + Int64(frameSize)
         cursor.fileSize = max(cursor.fileSize, cursor.validEnd)
         cursor.lastSequence = sequence
         cursor.lastFrameStart = position
         cursor.lastFrameEnd = UInt64(cursor.validEnd)
         cursor.lastFrameHash = []    // set when the write finishes (the hash is taken there)
-        behind.start(frame, to: segment.fd, at: offset, io: io,
+        behind.start(payload, seal: seal, to: segment.fd, at: offset, io: io,
                      undo: WriteBehind.Undo(cursor: before, ledgerCount: ledger.count, records: records))
         return position
     }
 
-    /// Waits for the frame being written. If its write failed, takes it back: the file is cut
-    /// where it started (nothing of ours stays behind as a torn tail), the cursor is restored and
-    /// the ledger forgets its records; then the failure is thrown.
+    /// Cuts the current segment to its last frame, syncs it, and continues in a new segment
+    /// (marked for string tables) whose first frame will be `firstSequence`. Nothing may be in
+    /// flight (`finishWrite` first). A segment's header is never rewritten in place: another
+    /// process may have read it already.
+    private func startImportSegment(firstSequence: UInt64) throws {
+        let old = cursor.segment
+        if cursor.fileSize > cursor.validEnd {
+            do { try io.truncate(old.fd, to: cursor.validEnd) } catch {
+                throw StoreError.writeFailed(file: old.name, errno: error.errno)
+            }
+        }
+        try syncImported()
+        let next = try Self.startSegment(in: path, number: old.number + 1, firstSequence: firstSequence, io: io,
+                                         incompatibleFeatures: StoreFormat.featureStringTables)
+        cursor.segment = next
+        cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
+        cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)
+    }
+
+    /// Waits for the frame being written; once written, its records go into the ledger. If its
+    /// write failed, takes it back: the file is cut where it started (nothing of ours stays
+    /// behind as a torn tail), the cursor is restored and the ledger forgets its records; then
+    /// the failure is thrown.
     private func finishWrite(_ behind: WriteBehind, ledger: inout ImportLedger) throws {
         guard let outcome = behind.finish() else { return }
         let failed: WriteBehind.Failed
         switch outcome {
-        case let .success(hash): cursor.lastFrameHash = hash; return
+        case let .success(written):
+            cursor.lastFrameHash = written.hash
+            ledger.written(written)
+            return
         case let .failure(f): failed = f
         }
+        ledger.writeFailed()
         let (error, undo) = (failed.error, failed.undo)
         let segment = undo.cursor.segment
         if (try? io.truncate(segment.fd, to: undo.cursor.validEnd)) != nil {

@@ -21,6 +21,20 @@ enum EventEncoder {
     /// frame's header and checksum, so a frame needs no second copy of its payload. Those bytes
     /// are zero. Body ranges are relative to the payload's start.
     static func encode(transaction events: [Event], head: Int, tail: Int) -> (bytes: [UInt8], bodies: [Range<Int>]) {
+        encode(transaction: events, sizes: sizes(of: events), head: head, tail: tail)
+    }
+
+    /// Each event's body size and the payload's size: the first of the encoder's two passes,
+    /// apart so a bulk import can size a frame on its own thread (to place it in the log) and
+    /// leave the writing of the bytes to its write-behind thread.
+    struct Sizes: Sendable {
+        var bodies: [Int]
+        var payload: Int
+        /// Set when the payload is to be written with a string table (`TableEncoder`).
+        var table: TableEncoder.Table? = nil
+    }
+
+    static func sizes(of events: [Event]) -> Sizes {
         // Events are read through an unsafe buffer: a plain `for e in events` copies each event
         // out of the array (a retain and release per string), twice per event.
         events.withUnsafeBufferPointer { list in
@@ -31,14 +45,24 @@ enum EventEncoder {
                 sizes[i] = s
                 total += fieldSize(EventCoding.tagEvent, s)
             }
+            return Sizes(bodies: sizes, payload: total)
+        }
+    }
+
+    /// The second pass: writes the payload whose sizes `sizes(of:)` computed for these events.
+    static func encode(transaction events: [Event], sizes: Sizes, head: Int, tail: Int) -> (bytes: [UInt8], bodies: [Range<Int>]) {
+        precondition(sizes.bodies.count == events.count, "EventEncoder: sizes of other events")
+        if let table = sizes.table { return TableEncoder.encode(transaction: events, sizes: sizes, table: table, head: head, tail: tail) }
+        return events.withUnsafeBufferPointer { list in
             var bodies: [Range<Int>] = []
             bodies.reserveCapacity(list.count)
+            let total = sizes.payload
             let bytes = [UInt8](unsafeUninitializedCapacity: head + total + tail) { buffer, initialized in
                 let base = buffer.baseAddress!
                 base.initialize(repeating: 0, count: head)
                 var w = RawWriter(base: base + head, position: 0)
                 for i in list.indices {
-                    w.varint(EventCoding.tagEvent); w.varint(UInt64(sizes[i]))
+                    w.varint(EventCoding.tagEvent); w.varint(UInt64(sizes.bodies[i]))
                     let start = w.position
                     writeEvent(list[i], into: &w)
                     bodies.append(start..<w.position)
@@ -142,6 +166,16 @@ struct RawWriter {
     }
 
     mutating func bytes(_ string: String) {
+        // Borrowed, not copied: `withUTF8` needs a `var`, and that copy is a retain and a
+        // release of the string's storage, atomics that cost most when another thread built
+        // the string (a bulk import encodes on its write-behind thread).
+        let copied = string.utf8.withContiguousStorageIfAvailable { u -> Bool in
+            guard let p = u.baseAddress, !u.isEmpty else { return true }
+            (base + position).update(from: p, count: u.count)
+            position += u.count
+            return true
+        }
+        guard copied == nil else { return }
         var s = string
         s.withUTF8 { u in
             guard let p = u.baseAddress, !u.isEmpty else { return }

@@ -177,7 +177,8 @@ public final class EventStore: @unchecked Sendable {
         try Posix.makeDirectory(path + "/" + quarantineName)
         let lfd = try Posix.createFile(path + "/" + lockFileName)
         close(lfd)
-        _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io)
+        // Marked for string tables from the start, so a first bulk import can use them here.
+        _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io, incompatibleFeatures: StoreFormat.featureStringTables)
         try Posix.syncDirectory(path, io: io)
         return try open(at: path, io: io, segmentLimit: segmentLimit, preallocation: preallocation)
     }
@@ -498,11 +499,13 @@ public final class EventStore: @unchecked Sendable {
     public var writingDisabledReason: String? { writer.withLock { writeDisabled } }
 
     /// Creates segment `number` atomically: temp file with the header → fsync → rename → fsync dir.
-    static func startSegment(in path: String, number: UInt32, firstSequence: UInt64, io: any FileIO) throws -> Segment {
+    static func startSegment(in path: String, number: UInt32, firstSequence: UInt64, io: any FileIO,
+                             incompatibleFeatures: UInt32 = 0) throws -> Segment {
         let name = StoreFormat.segmentName(number)
         let temp = path + "/." + name + ".tmp-\(getpid())"
         let fd = try Posix.createFile(temp)
-        let header = SegmentHeader(number: number, salt: StoreFormat.randomSalt(), firstSequence: firstSequence).encoded()
+        let header = SegmentHeader(number: number, salt: StoreFormat.randomSalt(), firstSequence: firstSequence,
+                                   incompatibleFeatures: incompatibleFeatures).encoded()
         do {
             defer { close(fd) }
             do {

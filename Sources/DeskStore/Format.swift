@@ -20,7 +20,8 @@ enum CRC32C {
 ///       0  magic "OPSDLOG\n"         8
 ///       8  format version  u16       (this build writes and reads 1)
 ///      10  reserved        u16       0
-///      12  incompatible features u32 (a reader refuses any bit it does not know)
+///      12  incompatible features u32 (a reader refuses any bit it does not know;
+///                                bit 0: frames may carry a string table, `featureStringTables`)
 ///      16  compatible features   u32 (a reader ignores bits it does not know)
 ///      20  segment number  u32
 ///      24  salt            u64       random per segment; every frame repeats it
@@ -51,7 +52,10 @@ enum CRC32C {
 /// segments are cut back to their last frame when the writer moves on.
 enum StoreFormat {
     static let version: UInt16 = 1
-    static let knownIncompatibleFeatures: UInt32 = 0
+    /// Frames in this segment may carry a string table (`EventCoding.tagStrings`). A reader
+    /// that does not know it would skip those frames' events: it must refuse the segment.
+    static let featureStringTables: UInt32 = 1
+    static let knownIncompatibleFeatures: UInt32 = featureStringTables
     static let segmentMagic: [UInt8] = Array("OPSDLOG\n".utf8)
     static let segmentHeaderSize = 48
     static let frameHeaderSize = 56

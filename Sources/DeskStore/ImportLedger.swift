@@ -59,6 +59,38 @@ struct ImportLedger {
         }
     }
 
+    /// The records of the frame being written (claimed, not yet added): each event's record
+    /// and time, and where their frame starts. Added by `written`, once the write-behind thread
+    /// has made the bytes (each event's range and checksum) and written them. Only these are
+    /// kept, not the events: the thread that drops an import's events last frees them (ten
+    /// thousand events' strings and arrays), and that is better the write-behind thread when
+    /// it has time to spare than the importing thread, which builds the next transaction.
+    private var awaiting: (records: [RecordID], createdAt: [Date], frame: LogPosition)?
+
+    /// Notes that the claimed `records` (created at `createdAt`) are in the frame being
+    /// written at `frame`, in this order.
+    mutating func awaitWrite(of records: [RecordID], createdAt: [Date], at frame: LogPosition) {
+        precondition(awaiting == nil, "ImportLedger: a frame is already awaited")
+        awaiting = (records, createdAt, frame)
+    }
+
+    /// The awaited frame was written: each of its events becomes its record's log reference.
+    mutating func written(_ w: WriteBehind.Written) {
+        guard let (records, createdAt, frame) = awaiting else { return }
+        awaiting = nil
+        precondition(w.bodies.count == records.count && w.checksums.count == records.count, "ImportLedger: written frame of other events")
+        let head = UInt64(StoreFormat.frameHeaderSize)
+        for k in records.indices {
+            let body = w.bodies[k]
+            add(records[k], at: LogReference(frame: frame, eventOffset: frame.offset + head + UInt64(body.lowerBound),
+                                             eventLength: UInt32(body.count), checksum: w.checksums[k]),
+                createdAt: createdAt[k])
+        }
+    }
+
+    /// The awaited frame was not written (its records are released through `removeLast`).
+    mutating func writeFailed() { awaiting = nil }
+
     /// Forgets the records added since the ledger held `count` (their frame was not written).
     mutating func removeLast(downTo count: Int, records: [RecordID]) {
         for id in records { slots[id] = nil }

@@ -53,7 +53,47 @@ final class LogEventReader: @unchecked Sendable {
     private let lock = NSLock()
     private var segments: [UInt32: Segment] = [:]
 
+    /// Frames' string tables (empty for a frame without one), by frame: an import's frame holds
+    /// thousands of records, so a table is read once for all of them.
+    private var tables: [LogPosition: [String]] = [:]
+    private static let tablesKept = 1024
+
     init(directory: String) { self.directory = directory }
+
+    /// The string table the frame at `offset` of segment `s` starts with (`EventCoding.tagStrings`),
+    /// checked against its own checksum; empty if the frame has none.
+    private func strings(ofFrameAt offset: UInt64, in s: Segment, damaged: (String) -> StoreError) throws(StoreError) -> [String] {
+        let key = LogPosition(segment: s.number, offset: offset)
+        if let t = lock.withLock({ tables[key] }) { return t }
+        guard offset <= UInt64(Int32.max) * 4 else { throw damaged("has its transaction past the end of the log") }
+        let head = StoreFormat.frameHeaderSize
+        let start = try Posix.read(s.fd, at: Int64(offset), count: head + 8, path: s.path)
+        guard start.count == head + 8 else { throw damaged("has its transaction past the end of the log") }
+        // The payload's first field: its tag and length (bounded by the payload's own length).
+        let (tag, length, fieldStart) = start.withUnsafeBytes { b -> (UInt64, UInt64, Int) in
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: b[head...]))
+            guard let t = try? r.varint(), let l = try? r.varint() else { return (0, 0, 0) }
+            return (t, l, head + r.position)
+        }
+        var table: [String] = []
+        if tag == EventCoding.tagStrings {
+            let payloadLength = start.withUnsafeBytes { UInt64($0.u32(at: 0)) }
+            guard length <= payloadLength, payloadLength <= UInt64(StoreFormat.maxPayload) else {
+                throw damaged("has a malformed string table in its transaction")
+            }
+            let bytes = try Posix.read(s.fd, at: Int64(offset) + Int64(fieldStart), count: Int(length), path: s.path)
+            guard bytes.count == Int(length),
+                  let t = bytes.withUnsafeBytes({ try? EventCoding.decodeStrings(ByteReader($0)) }) else {
+                throw damaged("has a damaged string table in its transaction")
+            }
+            table = t
+        }
+        lock.withLock {
+            if tables.count >= Self.tablesKept { tables.removeAll(keepingCapacity: true) }
+            tables[key] = table
+        }
+        return table
+    }
 
     private func segment(_ number: UInt32) throws(StoreError) -> Segment {
         if let s = lock.withLock({ segments[number] }) { return s }
@@ -80,7 +120,8 @@ final class LogEventReader: @unchecked Sendable {
         let bytes = try Posix.read(s.fd, at: Int64(reference.eventOffset), count: Int(reference.eventLength), path: s.path)
         guard bytes.count == Int(reference.eventLength) else { throw damaged("is past the end of the log") }
         guard bytes.withUnsafeBytes({ CRC32C.mask(CRC32C.checksum($0)) }) == reference.checksum else { throw damaged("fails its checksum") }
-        guard let event = bytes.withUnsafeBytes({ try? EventCoding.decodeEvent(ByteReader($0)) }) else { throw damaged("cannot be decoded") }
+        let table = try strings(ofFrameAt: reference.frame.offset, in: s, damaged: damaged)
+        guard let event = bytes.withUnsafeBytes({ try? EventCoding.decodeEvent(ByteReader($0), strings: table) }) else { throw damaged("cannot be decoded") }
         guard event.record == id else { throw damaged("belongs to another record") }
         return event
     }

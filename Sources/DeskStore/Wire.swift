@@ -107,14 +107,26 @@ extension UnsafeRawBufferPointer {
 /// Every value is a tag-length-value field. Readers skip tags they do not know and give
 /// missing fields their defaults, so a later OpsDesk can add fields without breaking older
 /// stores or older readers. Tags are never reused.
+///
+/// A payload may start with a string table (`tagStrings`, written by bulk imports, in segments
+/// with `StoreFormat.featureStringTables`): the frame's action and field names once, and its
+/// events as `tagTableEvent`, whose `tagActionRef`/`tagFieldRef` give those names as indexes
+/// into the table (a million imported incidents repeat the same six field names a million
+/// times). The table carries its own checksum, so an event read alone through a snapshot's log
+/// reference (`LogEventReader`) still checks every byte it depends on.
 enum EventCoding {
     // Payload (one transaction)
     static let tagEvent: UInt64 = 1
+    /// The frame's string table: masked CRC32C (u32) of the rest, then `tagListItem` strings.
+    static let tagStrings: UInt64 = 2
+    /// An event that may name its action and fields by index into the frame's string table.
+    static let tagTableEvent: UInt64 = 3
     // Event
     static let tagKind: UInt64 = 1, tagKey: UInt64 = 2, tagAction: UInt64 = 3, tagActor: UInt64 = 4
     static let tagRealUser: UInt64 = 5, tagAt: UInt64 = 6, tagBaseVersion: UInt64 = 7, tagChange: UInt64 = 8
+    static let tagActionRef: UInt64 = 9
     // Change
-    static let tagField: UInt64 = 1, tagFrom: UInt64 = 2, tagTo: UInt64 = 3
+    static let tagField: UInt64 = 1, tagFrom: UInt64 = 2, tagTo: UInt64 = 3, tagFieldRef: UInt64 = 4
     // Value: the tag is the case.
     static let valNone: UInt64 = 1, valText: UInt64 = 2, valInt: UInt64 = 3, valNumber: UInt64 = 4
     static let valBool: UInt64 = 5, valTime: UInt64 = 6, valList: UInt64 = 7
@@ -172,14 +184,38 @@ enum EventCoding {
     static func decode(transaction bytes: UnsafeRawBufferPointer) throws(MalformedBytes) -> [Event] {
         var r = ByteReader(bytes)
         var events: [Event] = []
+        var strings: [String] = []
         while !r.atEnd {
             let (tag, body) = try r.field()
-            if tag == tagEvent { events.append(try decodeEvent(body)) }
+            switch tag {
+            case tagEvent: events.append(try decodeEvent(body))
+            case tagStrings: strings = try decodeStrings(body)
+            case tagTableEvent: events.append(try decodeEvent(body, strings: strings))
+            default: break // a field from a newer OpsDesk: skipped
+            }
         }
         return events
     }
 
-    static func decodeEvent(_ reader: ByteReader) throws(MalformedBytes) -> Event {
+    /// A string table's body, checked against its own checksum.
+    static func decodeStrings(_ reader: ByteReader) throws(MalformedBytes) -> [String] {
+        var r = reader
+        guard r.remaining >= 4 else { throw MalformedBytes() }
+        let stored = r.buffer.u32(at: r.position)
+        r.position += 4
+        let rest = UnsafeRawBufferPointer(rebasing: r.buffer[r.position...])
+        guard CRC32C.unmask(stored) == CRC32C.checksum(rest) else { throw MalformedBytes() }
+        var strings: [String] = []
+        while !r.atEnd {
+            let (t, b) = try r.field()
+            if t == tagListItem { strings.append(b.string) }
+        }
+        return strings
+    }
+
+    /// One event's body; `strings` is its frame's string table (for a `tagTableEvent`). An
+    /// index outside the table is malformed.
+    static func decodeEvent(_ reader: ByteReader, strings: [String] = []) throws(MalformedBytes) -> Event {
         var r = reader
         var kind = "", key = "", action = "", actor = ""
         var realUser: String? = nil
@@ -192,11 +228,12 @@ enum EventCoding {
             case tagKind: kind = body.string
             case tagKey: key = body.string
             case tagAction: action = body.string
+            case tagActionRef: action = try lookUp(body, in: strings)
             case tagActor: actor = body.string
             case tagRealUser: realUser = body.string
             case tagAt: at = Double(bitPattern: try body.fixed64)
             case tagBaseVersion: base = try body.uint
-            case tagChange: changes.append(try decodeChange(body))
+            case tagChange: changes.append(try decodeChange(body, strings: strings))
             default: break // a field from a newer OpsDesk: skipped
             }
         }
@@ -205,7 +242,7 @@ enum EventCoding {
                      baseVersion: base, changes: changes)
     }
 
-    static func decodeChange(_ reader: ByteReader) throws(MalformedBytes) -> FieldChange {
+    static func decodeChange(_ reader: ByteReader, strings: [String] = []) throws(MalformedBytes) -> FieldChange {
         var r = reader
         var field = ""
         var from = FieldValue.none, to = FieldValue.none
@@ -213,12 +250,19 @@ enum EventCoding {
             let (tag, body) = try r.field()
             switch tag {
             case tagField: field = body.string
+            case tagFieldRef: field = try lookUp(body, in: strings)
             case tagFrom: from = try decodeValue(body)
             case tagTo: to = try decodeValue(body)
             default: break
             }
         }
         return FieldChange(field, from: from, to: to)
+    }
+
+    private static func lookUp(_ body: ByteReader, in strings: [String]) throws(MalformedBytes) -> String {
+        let i = try body.uint
+        guard i < UInt64(strings.count) else { throw MalformedBytes() }
+        return strings[Int(i)]
     }
 
     static func decodeValue(_ reader: ByteReader) throws(MalformedBytes) -> FieldValue {

@@ -2,51 +2,107 @@ import Dispatch
 import Foundation
 import ITSM
 
-/// Writes an import's frame on another thread while the import builds the next one: copying a
-/// big frame into the page cache is a large part of an import's time, and the caller's thread
-/// meanwhile makes and encodes the next transaction.
+/// Encodes, seals, hashes and writes an import's frame on another thread while the import's
+/// own thread takes the next transaction from the caller (who builds its events meanwhile).
+/// Building the events and turning them into bytes are the two halves of an import's CPU time;
+/// with two cores each half gets one.
 ///
-/// At most one write is in flight, and the next frame is written only after it succeeded, so
-/// frames reach the file in order: a crash never leaves a later frame after a missing one
-/// (which opening would rightly call damage in the middle). Whoever reads the log, syncs it or
+/// At most one frame is in flight, and the next one starts only after it succeeded, so frames
+/// reach the file in order: a crash never leaves a later frame after a missing one (which
+/// opening would rightly call damage in the middle). The importing thread decides where a
+/// frame goes (sequence, segment, offset: from the sizes, without the bytes) and hands over
+/// the previous frame's hash it got from `finish()`; whoever reads the log, syncs it or
 /// starts a segment first calls `finish()`.
 final class WriteBehind: @unchecked Sendable {
     /// What to restore if the write fails.
     struct Undo {
         /// The cursor before the frame (its `validEnd` is where the frame starts).
         var cursor: Cursor
-        /// The ledger's size before the frame's records were added, and those records.
+        /// The ledger's size before the frame, and the records claimed for it.
         var ledgerCount: Int
         var records: [RecordID]
     }
 
-    private let queue = DispatchQueue(label: "opsdesk.import.write-behind")
-    private var pending: (done: DispatchSemaphore, failure: Failure, undo: Undo)?
-
-    private final class Failure: @unchecked Sendable { var error: FileIOError?; var hash: Digest32 = [] }
-
-    /// Starts writing `frame` at `offset` of `fd`. Call only with nothing in flight.
-    func start(_ frame: [UInt8], to fd: Int32, at offset: Int64, io: any FileIO, undo: Undo) {
-        precondition(pending == nil, "WriteBehind: a write is already in flight")
-        let done = DispatchSemaphore(value: 0)
-        let failure = Failure()
-        queue.async {
-            // The frame's hash (the next frame's link in the chain) is taken here too.
-            failure.hash = frame.withUnsafeBytes { sha256($0) }
-            do throws(FileIOError) { try io.writeAll(fd, frame, at: offset) } catch { failure.error = error }
-            done.signal()
-        }
-        pending = (done, failure, undo)
+    /// The frame's payload: already encoded between room for the header and the checksum (as
+    /// `EventEncoder.encode(transaction:head:tail:)` leaves it), or events to encode here with
+    /// the sizes the importing thread computed to place the frame, or events the importing
+    /// thread encoded itself (it does when this thread is still busy) with their body ranges.
+    enum Payload: Sendable {
+        case encoded([UInt8])
+        case events([Event], EventEncoder.Sizes)
+        case encodedEvents([UInt8], [Range<Int>])
     }
 
-    /// Waits for the write in flight: the frame's SHA-256 once written, or its error and what to
-    /// restore; nil if nothing was in flight.
-    func finish() -> Result<Digest32, Failed>? {
+    /// The header fields `Frame.seal` fills in.
+    struct Seal: Sendable {
+        var sequence: UInt64
+        var salt: UInt64
+        var previousHash: Digest32
+    }
+
+    /// A frame written: its SHA-256 (the next frame's link in the chain) and, for a payload of
+    /// events, each event's body range in the payload and the masked CRC32C of its bytes (what
+    /// a snapshot's log reference checks).
+    struct Written: Sendable {
+        var hash: Digest32 = []
+        var bodies: [Range<Int>] = []
+        var checksums: [UInt32] = []
+    }
+
+    private let queue = DispatchQueue(label: "opsdesk.import.write-behind")
+    private var pending: (done: DispatchSemaphore, outcome: Outcome, undo: Undo)?
+    /// Whether the frame in flight is known to be finished (its semaphore already taken).
+    private var pendingFinished = false
+
+    private final class Outcome: @unchecked Sendable { var error: FileIOError?; var written = Written() }
+
+    /// Starts making and writing the frame at `offset` of `fd`. Call only with nothing in flight.
+    func start(_ payload: Payload, seal: Seal, to fd: Int32, at offset: Int64, io: any FileIO, undo: Undo) {
+        precondition(pending == nil, "WriteBehind: a write is already in flight")
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Outcome()
+        queue.async {
+            let head = StoreFormat.frameHeaderSize
+            var frame: [UInt8]
+            switch payload {
+            case let .encoded(bytes): frame = bytes
+            case let .events(events, sizes):
+                (frame, outcome.written.bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: head, tail: 4)
+            case let .encodedEvents(bytes, bodies):
+                (frame, outcome.written.bodies) = (bytes, bodies)
+            }
+            if !outcome.written.bodies.isEmpty {
+                outcome.written.checksums = frame.withUnsafeBytes { f in
+                    outcome.written.bodies.map { CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: f[(head + $0.lowerBound)..<(head + $0.upperBound)]))) }
+                }
+            }
+            Frame.seal(&frame, sequence: seal.sequence, salt: seal.salt, previousHash: seal.previousHash)
+            outcome.written.hash = frame.withUnsafeBytes { sha256($0) }
+            do throws(FileIOError) { try io.writeAll(fd, frame, at: offset) } catch { outcome.error = error }
+            done.signal()
+        }
+        pending = (done, outcome, undo)
+        pendingFinished = false
+    }
+
+    /// Whether the thread is still at work on the frame in flight (without waiting). An import
+    /// with the next transaction in hand encodes it itself while the thread is busy, rather
+    /// than wait for it: each thread then takes the work when it has time, whatever else the
+    /// machine is running.
+    var isBusy: Bool {
+        guard let p = pending, !pendingFinished else { return false }
+        if p.done.wait(timeout: .now()) == .success { pendingFinished = true; return false }
+        return true
+    }
+
+    /// Waits for the frame in flight: what was written, or the error and what to restore; nil
+    /// if nothing was in flight.
+    func finish() -> Result<Written, Failed>? {
         guard let p = pending else { return nil }
-        p.done.wait()
+        if !pendingFinished { p.done.wait() }
         pending = nil
-        if let error = p.failure.error { return .failure(Failed(error: error, undo: p.undo)) }
-        return .success(p.failure.hash)
+        if let error = p.outcome.error { return .failure(Failed(error: error, undo: p.undo)) }
+        return .success(p.outcome.written)
     }
 
     struct Failed: Error {

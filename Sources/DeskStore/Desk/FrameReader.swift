@@ -64,9 +64,11 @@ final class FrameReader: @unchecked Sendable {
     static func decode(transaction bytes: UnsafeRawBufferPointer, matching ids: Set<RecordID>) throws(MalformedBytes) -> [Event] {
         var r = ByteReader(bytes)
         var events: [Event] = []
+        var strings: [String] = []    // the frame's string table, if it has one (it comes first)
         while !r.atEnd {
             let (tag, body) = try r.field()
-            guard tag == EventCoding.tagEvent else { continue }
+            if tag == EventCoding.tagStrings { strings = try EventCoding.decodeStrings(body) }
+            guard tag == EventCoding.tagEvent || tag == EventCoding.tagTableEvent else { continue }
             var peek = body
             var kind: String? = nil, key: String? = nil
             while !peek.atEnd && (kind == nil || key == nil) {
@@ -74,7 +76,7 @@ final class FrameReader: @unchecked Sendable {
                 if t == EventCoding.tagKind { kind = value.string } else if t == EventCoding.tagKey { key = value.string }
             }
             guard let kind, let key, ids.contains(RecordID(kind: RecordKind(rawValue: kind), key: key)) else { continue }
-            events.append(try EventCoding.decodeEvent(body))
+            events.append(try EventCoding.decodeEvent(body, strings: tag == EventCoding.tagTableEvent ? strings : []))
         }
         return events
     }

@@ -1,0 +1,145 @@
+import Foundation
+import ITSM
+
+/// Writes a transaction's payload with a string table (`EventCoding.tagStrings`): the actions
+/// and field names of its events once, and each event (`tagTableEvent`) naming them by a
+/// one-byte index. A bulk import's frame of ten thousand incidents repeats the same action and
+/// six field names in every event: about a fifth of its bytes, which every later step (CRC,
+/// SHA-256, the copy into the page cache, the disk) pays for. Values stay inline: they are
+/// what differs between records, and looking each one up would cost more than it saves.
+///
+/// Used only in segments with `StoreFormat.featureStringTables` (readers that do not know the
+/// table refuse those segments instead of skipping the events).
+enum TableEncoder {
+    /// The table and, in event order, each event's action index then its changes' field
+    /// indexes (`inline` for a name not in the table).
+    struct Table: Sendable {
+        var strings: [String]
+        var refs: [UInt8]
+        /// The size of the `tagStrings` field's body (checksum and strings).
+        var bodySize: Int
+    }
+
+    /// Indexes stay below 0x80 so each is one varint byte; further names are written inline.
+    static let capacity = 0x7f
+    static let inline: UInt8 = 0xff
+    /// Length of an index field: tag, length 1, the index.
+    private static let refFieldSize = 3
+
+    /// The first pass: builds the table and sizes every event as it will be written.
+    static func sizes(of events: [Event]) -> EventEncoder.Sizes {
+        var strings: [String] = []
+        var index: [String: UInt8] = [:]
+        func intern(_ s: String) -> UInt8 {
+            if let i = index[s] { return i }
+            guard strings.count < capacity else { return inline }
+            let i = UInt8(strings.count)
+            strings.append(s)
+            index[s] = i
+            return i
+        }
+        // Consecutive events mostly name the same fields in the same order: compare with the
+        // previous event's (a string comparison, equal storage at once) before hashing.
+        var lastAction: String? = nil, lastActionRef = inline
+        var lastFields: [String] = [], lastFieldRefs: [UInt8] = []
+        var refs: [UInt8] = []
+        var bodies = [Int](repeating: 0, count: events.count)
+        var payload = 0
+        events.withUnsafeBufferPointer { list in
+            for i in list.indices {
+                let e = list[i]
+                let action = e.action.rawValue
+                let a: UInt8
+                if let last = lastAction, last == action { a = lastActionRef } else {
+                    a = intern(action); lastAction = action; lastActionRef = a
+                }
+                refs.append(a)
+                var n = EventEncoder.fieldSize(EventCoding.tagKind, e.record.kind.rawValue.utf8.count)
+                    + EventEncoder.fieldSize(EventCoding.tagKey, e.record.key.utf8.count)
+                    + (a == inline ? EventEncoder.fieldSize(EventCoding.tagAction, action.utf8.count) : refFieldSize)
+                    + EventEncoder.fieldSize(EventCoding.tagActor, e.actor.utf8.count)
+                    + EventEncoder.fieldSize(EventCoding.tagAt, 8)
+                    + EventEncoder.fieldSize(EventCoding.tagBaseVersion, EventEncoder.varintSize(e.baseVersion))
+                if let r = e.realUser { n += EventEncoder.fieldSize(EventCoding.tagRealUser, r.utf8.count) }
+                e.changes.withUnsafeBufferPointer { changes in
+                    for j in changes.indices {
+                        let name = changes[j].field
+                        let f: UInt8
+                        if j < lastFields.count, lastFields[j] == name { f = lastFieldRefs[j] } else {
+                            f = intern(name)
+                            if j < lastFields.count { lastFields[j] = name; lastFieldRefs[j] = f } else { lastFields.append(name); lastFieldRefs.append(f) }
+                        }
+                        refs.append(f)
+                        n += EventEncoder.fieldSize(EventCoding.tagChange, changeSize(changes[j], ref: f))
+                    }
+                }
+                bodies[i] = n
+                payload += EventEncoder.fieldSize(EventCoding.tagTableEvent, n)
+            }
+        }
+        let tableBody = 4 + strings.reduce(0) { $0 + EventEncoder.fieldSize(EventCoding.tagListItem, $1.utf8.count) }
+        payload += EventEncoder.fieldSize(EventCoding.tagStrings, tableBody)
+        return EventEncoder.Sizes(bodies: bodies, payload: payload, table: Table(strings: strings, refs: refs, bodySize: tableBody))
+    }
+
+    static func changeSize(_ c: FieldChange, ref: UInt8) -> Int {
+        (ref == inline ? EventEncoder.fieldSize(EventCoding.tagField, c.field.utf8.count) : refFieldSize)
+            + (EventEncoder.isNone(c.from) ? 0 : EventEncoder.fieldSize(EventCoding.tagFrom, EventEncoder.valueSize(c.from)))
+            + (EventEncoder.isNone(c.to) ? 0 : EventEncoder.fieldSize(EventCoding.tagTo, EventEncoder.valueSize(c.to)))
+    }
+
+    /// The second pass (`EventEncoder.encode(transaction:sizes:head:tail:)` comes here when the
+    /// sizes carry a table): the table first, then the events.
+    static func encode(transaction events: [Event], sizes: EventEncoder.Sizes, table: Table,
+                       head: Int, tail: Int) -> (bytes: [UInt8], bodies: [Range<Int>]) {
+        var bodies: [Range<Int>] = []
+        bodies.reserveCapacity(events.count)
+        let total = sizes.payload
+        let bytes = [UInt8](unsafeUninitializedCapacity: head + total + tail) { buffer, initialized in
+            let base = buffer.baseAddress!
+            base.initialize(repeating: 0, count: head)
+            var w = RawWriter(base: base + head, position: 0)
+            w.varint(EventCoding.tagStrings); w.varint(UInt64(table.bodySize))
+            let checksumAt = w.position
+            w.position += 4
+            for s in table.strings { w.stringField(EventCoding.tagListItem, s) }
+            let crc = CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(start: base + head + checksumAt + 4, count: w.position - checksumAt - 4)))
+            UnsafeMutableRawPointer(base + head + checksumAt).storeBytes(of: crc.littleEndian, as: UInt32.self)
+            var r = 0
+            events.withUnsafeBufferPointer { list in
+                for i in list.indices {
+                    w.varint(EventCoding.tagTableEvent); w.varint(UInt64(sizes.bodies[i]))
+                    let start = w.position
+                    writeEvent(list[i], refs: table.refs, at: &r, into: &w)
+                    precondition(w.position - start == sizes.bodies[i], "TableEncoder: size computed and bytes written differ")
+                    bodies.append(start..<w.position)
+                }
+            }
+            precondition(w.position == total && r == table.refs.count, "TableEncoder: size computed and bytes written differ")
+            (base + head + total).initialize(repeating: 0, count: tail)
+            initialized = head + total + tail
+        }
+        return (bytes, bodies)
+    }
+
+    private static func writeEvent(_ e: Event, refs: [UInt8], at r: inout Int, into w: inout RawWriter) {
+        w.stringField(EventCoding.tagKind, e.record.kind.rawValue)
+        w.stringField(EventCoding.tagKey, e.record.key)
+        let a = refs[r]; r += 1
+        if a == inline { w.stringField(EventCoding.tagAction, e.action.rawValue) } else { w.uintField(EventCoding.tagActionRef, UInt64(a)) }
+        w.stringField(EventCoding.tagActor, e.actor)
+        if let u = e.realUser { w.stringField(EventCoding.tagRealUser, u) }
+        w.fixed64Field(EventCoding.tagAt, e.at.timeIntervalSinceReferenceDate.bitPattern)
+        w.uintField(EventCoding.tagBaseVersion, e.baseVersion)
+        e.changes.withUnsafeBufferPointer { changes in
+            for j in changes.indices {
+                let c = changes[j]
+                let f = refs[r]; r += 1
+                w.varint(EventCoding.tagChange); w.varint(UInt64(changeSize(c, ref: f)))
+                if f == inline { w.stringField(EventCoding.tagField, c.field) } else { w.uintField(EventCoding.tagFieldRef, UInt64(f)) }
+                if !EventEncoder.isNone(c.from) { w.varint(EventCoding.tagFrom); w.varint(UInt64(EventEncoder.valueSize(c.from))); EventEncoder.writeValue(c.from, into: &w) }
+                if !EventEncoder.isNone(c.to) { w.varint(EventCoding.tagTo); w.varint(UInt64(EventEncoder.valueSize(c.to))); EventEncoder.writeValue(c.to, into: &w) }
+            }
+        }
+    }
+}
