@@ -16,7 +16,7 @@ public enum TextLayout {
     public static func glyphs(_ text: String) -> [Glyph] {
         // Printable ASCII (most of a queue: IDs, names, titles) is one glyph per byte, one
         // column each, and nothing to sanitise: no grapheme breaking, no width lookup.
-        printableASCII(text) ?? sanitisedGlyphs(text)
+        simpleGlyphs(text) ?? sanitisedGlyphs(text)
     }
 
     /// Every grapheme sanitised and measured (the general path).
@@ -29,12 +29,17 @@ public enum TextLayout {
         return out
     }
 
-    private static func printableASCII(_ text: String) -> [Glyph]? {
+    private static func simpleGlyphs(_ text: String) -> [Glyph]? {
         var text = text
-        return text.withUTF8 { bytes -> [Glyph]? in
+        if let ascii = text.withUTF8({ bytes -> [Glyph]? in
             guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
             return bytes.map { Glyph(text: String(Character(Unicode.Scalar($0))), width: 1) }
-        }
+        }) { return ascii }
+        // Rules and bars: printable ASCII mixed with box drawing and block elements
+        // (U+2500–U+259F), each scalar one glyph one column wide — the rule under every
+        // pane's title, drawn at each frame.
+        guard text.unicodeScalars.allSatisfy({ (0x20..<0x7F).contains($0.value) || (0x2500...0x259F).contains($0.value) }) else { return nil }
+        return text.unicodeScalars.map { Glyph(text: String(Character($0)), width: 1) }
     }
 
     /// The glyphs of `text` that fit in `width` columns; when the text is cut, the last

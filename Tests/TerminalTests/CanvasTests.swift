@@ -6,12 +6,15 @@ import Testing
     /// text still goes the general way (controls, DEL, accents, CJK, emoji).
     @Test func asciiShortcutAgreesWithTheGeneralPath() {
         var texts = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+        texts += (0x24F0...0x25AF).map { String(Character(Unicode.Scalar(UInt32($0))!)) }
+        texts += [String(repeating: "─", count: 132), "─ All open ─── 69,518 incidents ─", "━┃┏█▌░", "─\u{301}", "▀é"]
         texts += ["", "INC-1234 Printer jams on floor 2", "tab\there", "del\u{7F}", "café", "東京 VPN", "👍🏽 ok", "a\u{301}", "\u{1B}[31m"]
         var x: UInt64 = 0x9E37_79B9_7F4A_7C15
         for _ in 0..<500 {
             var bytes: [UInt8] = []
             for _ in 0..<Int(x % 12) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; bytes.append(UInt8(x % 128)) }
             texts.append(String(decoding: bytes, as: UTF8.self))
+            texts.append(String(decoding: bytes, as: UTF8.self) + "─" + String(decoding: bytes.reversed(), as: UTF8.self))
         }
         for text in texts {
             #expect(TextLayout.glyphs(text) == TextLayout.sanitisedGlyphs(text), "\(Array(text.utf8))")
