@@ -395,6 +395,9 @@ public struct IncidentTable: Sendable {
         self.sort(rows, by: sort, limit: nil)
     }
 
+    /// From this many rows a bounded top-k runs on two cores.
+    static let parallelTopKRows = 1 << 18
+
     /// The first `limit` rows of the sorted order (all with nil): what one frame shows, found
     /// in one pass without sorting the rest.
     public func sort(_ rows: [Int32], by sort: IncidentSort, limit: Int?) -> [Int32] {
@@ -433,11 +436,13 @@ public struct IncidentTable: Sendable {
         if let limit, limit < rows.count / 8 {
             // One frame's worth from a million matches: keys go straight into a bounded heap,
             // never into an array of them all.
-            var top = TopKeys(limit)
-            rows.withUnsafeBufferPointer { rs in
-                for k in 0..<rs.count { top.offer(keyOf(k, rs[k])) }
+            // At a million (the `/` filter's first letter matches nearly every row) the halves
+            // go to two cores.
+            let parts = rows.count >= Self.parallelTopKRows ? 2 : 1
+            let top = rows.withUnsafeBufferPointer { rs in
+                RadixSort.smallest(count: rs.count, limit: limit, parts: parts) { keyOf($0, rs[$0]) }
             }
-            return top.sorted().map { rows[Int($0 & 0xFF_FFFF)] }
+            return top.map { rows[Int($0 & 0xFF_FFFF)] }
         }
         // Every slot is written below: no need to zero them first.
         var keys = [UInt64](unsafeUninitializedCapacity: rows.count) { out, n in
@@ -534,12 +539,44 @@ public struct IncidentTable: Sendable {
     }
 }
 
+/// A value handed to `concurrentPerform` whose parts touch disjoint memory (said where used).
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
 /// The queue's sorts: the first few of many keys, or all of them (LSD radix).
 enum RadixSort {
     /// The `k` smallest keys, sorted: a bounded max-heap over one pass.
     static func smallest(_ keys: [UInt64], _ k: Int) -> [UInt64] {
         var top = TopKeys(k)
         for v in keys { top.offer(v) }
+        return top.sorted()
+    }
+
+    /// The `limit` smallest of `count` distinct keys (`key(k)` for k in 0..<count), sorted: a
+    /// bounded max-heap over one pass, or over `parts` slices on as many cores, each into its
+    /// own heap, merged after (the keys being distinct, the result is the same).
+    static func smallest(count: Int, limit: Int, parts: Int, key: (Int) -> UInt64) -> [UInt64] {
+        let parts = max(1, min(parts, count))
+        var heaps = [TopKeys](repeating: TopKeys(limit), count: parts)
+        heaps.withUnsafeMutableBufferPointer { buffer in
+            let heaps = buffer
+            withoutActuallyEscaping(key) { key in
+                let work = { (part: Int) in
+                    for k in (count * part / parts)..<(count * (part + 1) / parts) { heaps[part].offer(key(k)) }
+                }
+                if parts == 1 {
+                    work(0)
+                } else {
+                    // Each part writes its own heap and only reads what `key` reads.
+                    let job = UncheckedSendable(work)
+                    DispatchQueue.concurrentPerform(iterations: parts) { job.value($0) }
+                }
+            }
+        }
+        var top = heaps[0]
+        for other in heaps.dropFirst() { for v in other.sorted() { top.offer(v) } }
         return top.sorted()
     }
 

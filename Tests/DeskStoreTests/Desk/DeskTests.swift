@@ -242,6 +242,14 @@ final class Mailbox: @unchecked Sendable {
         #expect(radix == keys.sorted())
         #expect(RadixSort.smallest(keys, 50) == Array(keys.sorted().prefix(50)))
         #expect(RadixSort.smallest(keys, 0).isEmpty)
+        // The same found on several cores, keys made distinct by their position as the queue's are.
+        let distinct = keys.enumerated().map { $0.element << 24 | UInt64($0.offset) }
+        for parts in [1, 2, 3, 7] {
+            for limit in [0, 1, 37, 256] {
+                #expect(RadixSort.smallest(count: distinct.count, limit: limit, parts: parts) { distinct[$0] }
+                        == Array(distinct.sorted().prefix(limit)), "parts \(parts) limit \(limit)")
+            }
+        }
     }
 
     @Test func pageIsThePrefixOfTheFullOrder() throws {
