@@ -284,7 +284,13 @@ public final class EventStore: @unchecked Sendable {
     // MARK: Reading
 
     /// The current state: a cheap, immutable copy.
-    public var view: StoreView { stateLock.withLock { current } }
+    public var view: StoreView {
+        stateLock.withLock {
+            // Events a commit's catch-up folded encoded are decoded here, once, for readers.
+            current.materializeAll()
+            return current
+        }
+    }
 
     /// Applies transactions other processes appended since, without taking the write lock.
     /// Returns their events (also delivered to followers).
@@ -352,7 +358,10 @@ public final class EventStore: @unchecked Sendable {
         // Read what other processes appended so far before queueing for the lock, as a follower
         // does (no cutting, no damage handling: errors are left to the catch-up under the lock).
         // With many writers this takes most of the catching up out of the serialised section.
-        caughtUp = (try? advance(asWriter: false, detectDamage: false).events) ?? []
+        // With nobody following in this process, other processes' events are folded encoded:
+        // only the records this command reads are decoded (`StoreView.apply(encoded:)`).
+        let decode = stateLock.withLock { !listenersAreEmpty }
+        caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode).events) ?? []
         do {
             try Posix.lockExclusive(lockFD, path: lockPath)
         } catch {
@@ -360,7 +369,7 @@ public final class EventStore: @unchecked Sendable {
             throw error
         }
         do {
-            caughtUp += try advance(asWriter: true, detectDamage: true).events
+            caughtUp += try advance(asWriter: true, detectDamage: true, decode: decode).events
         } catch let e as StoreError {
             if case .syncFailed = e { writeDisabled = e.description }
             throw e
@@ -573,7 +582,10 @@ public final class EventStore: @unchecked Sendable {
     /// it must be zero to the end of the file, or the non-zero bytes are judged as above; while
     /// running, writers only ever leave zeros there (a write puts its header first), so the
     /// log simply ends at it.
-    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false) throws -> Advance {
+    ///
+    /// With `decode` false (a commit's catch-up in a process nobody follows), events are folded
+    /// encoded — checked and indexed by record, decoded when a record is read — and not returned.
+    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false, decode: Bool = true) throws -> Advance {
         var result = Advance()
         var reread = false
         while true {
@@ -608,13 +620,24 @@ public final class EventStore: @unchecked Sendable {
                     scan: while consumed < b.count {
                         switch Frame.check(b, at: consumed, salt: segment.header.salt, expectedSequence: cursor.lastSequence + 1) {
                         case let .success(f):
-                            let events: [Event]
-                            do { events = try EventCoding.decode(transaction: f.payload) } catch {
-                                throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
-                            }
                             let position = LogPosition(segment: segment.number, offset: UInt64(base) + UInt64(consumed))
-                            stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
-                            result.events.append(contentsOf: events)
+                            if decode {
+                                let events: [Event]
+                                do { events = try EventCoding.decode(transaction: f.payload) } catch {
+                                    throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
+                                }
+                                stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
+                                result.events.append(contentsOf: events)
+                            } else {
+                                let scanned: [EventScan.Scanned]
+                                do { scanned = try EventScan.transaction(f.payload) } catch {
+                                    throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
+                                }
+                                let payload = EncodedPayload(Array(f.payload))
+                                let encoded = scanned.map { EncodedEvent(payload: payload, body: $0.body) }
+                                let records = scanned.map(\.record)
+                                stateLock.withLock { current.apply(encoded: encoded, records: records, sequence: f.sequence, at: position) }
+                            }
                             cursor.lastSequence = f.sequence
                             cursor.lastFrameStart = position
                             cursor.lastFrameEnd = position.offset + UInt64(f.length)
@@ -771,7 +794,7 @@ public final class EventStore: @unchecked Sendable {
             _ = try advance(asWriter: false, detectDamage: false)
             let c = cursor
             let start = c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(StoreFormat.segmentHeaderSize))
-            return (stateLock.withLock { current },
+            return (stateLock.withLock { current.materializeAll(); return current },
                     SnapshotWriter.Anchor(sequence: c.lastSequence, frameStart: start,
                                           frameEnd: c.lastFrameStart == nil ? start.offset : c.lastFrameEnd,
                                           frameHash: c.lastFrameHash))
