@@ -383,12 +383,17 @@ public final class EventStore: @unchecked Sendable {
             try now.validate(events)
             return events
         }()
-        let payload = EventCoding.encode(transaction: events)
-        guard payload.count <= StoreFormat.maxPayload else {
-            throw StoreError.transactionTooLarge(bytes: payload.count, limit: StoreFormat.maxPayload)
+        // The payload is encoded in place, between room for the frame's header and checksum
+        // (`Frame.seal` fills them in): no second copy of it.
+        let encoded = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4)
+        var frame = encoded.bytes
+        let bodies = encoded.bodies
+        let payloadSize = frame.count - StoreFormat.frameOverhead
+        guard payloadSize <= StoreFormat.maxPayload else {
+            throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
         }
         let sequence = cursor.lastSequence + 1
-        if cursor.validEnd + Int64(payload.count + StoreFormat.frameOverhead) > Int64(segmentLimit)
+        if cursor.validEnd + Int64(frame.count) > Int64(segmentLimit)
             && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
             do {
                 // Close the full segment at its last frame (drop its free space), durably, so
@@ -412,7 +417,7 @@ public final class EventStore: @unchecked Sendable {
         let segment = cursor.segment
         let offset = cursor.validEnd
         let previousHash = cursor.lastFrameHash
-        let frame = Frame.encode(sequence: sequence, salt: segment.header.salt, previousHash: previousHash, payload: payload)
+        Frame.seal(&frame, sequence: sequence, salt: segment.header.salt, previousHash: previousHash)
         do {
             try io.writeAll(segment.fd, frame, at: offset)
         } catch {
@@ -448,7 +453,15 @@ public final class EventStore: @unchecked Sendable {
         // Other processes need only the file: they may go on while this process folds its own
         // events into its view (still under `writer`, so its next commit sees them).
         Posix.unlock(lockFD)
-        stateLock.withLock { current.apply(events, sequence: sequence, at: position) }
+        if decode {
+            stateLock.withLock { current.apply(events, sequence: sequence, at: position) }
+        } else {
+            // Folded encoded too, from the frame just written (no copy): decoded when read.
+            let held = EncodedPayload(frame)
+            let head = StoreFormat.frameHeaderSize
+            let mine = bodies.map { EncodedEvent(payload: held, body: ($0.lowerBound + head)..<($0.upperBound + head)) }
+            stateLock.withLock { current.apply(encoded: mine, records: events.map(\.record), sequence: sequence, at: position) }
+        }
         writer.unlock()
         locked = false
 
