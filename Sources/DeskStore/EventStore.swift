@@ -649,7 +649,18 @@ public final class EventStore: @unchecked Sendable {
                                 let payload = EncodedPayload(Array(f.payload))
                                 let encoded = scanned.map { EncodedEvent(payload: payload, body: $0.body) }
                                 let records = scanned.map(\.record)
-                                stateLock.withLock { current.apply(encoded: encoded, records: records, sequence: f.sequence, at: position) }
+                                // Whether anyone follows is decided in the same critical section as
+                                // the fold: a listener that arrived meanwhile gets this frame's events.
+                                let late: [Event]? = stateLock.withLock {
+                                    guard listenersAreEmpty else {
+                                        let events = scanned.map { EncodedEvent(payload: payload, body: $0.body).decode() }
+                                        current.apply(events, sequence: f.sequence, at: position)
+                                        return events
+                                    }
+                                    current.apply(encoded: encoded, records: records, sequence: f.sequence, at: position)
+                                    return nil
+                                }
+                                if let late { result.events.append(contentsOf: late) }
                             }
                             cursor.lastSequence = f.sequence
                             cursor.lastFrameStart = position
