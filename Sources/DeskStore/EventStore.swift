@@ -227,13 +227,16 @@ public final class EventStore: @unchecked Sendable {
             self.cursor = start
             self.current = StoreView(snapshot: image)
             let before = start.lastSequence
+            // The log after the snapshot is folded encoded (checked, indexed by record, decoded
+            // when read): a process that opens to commit decodes only the records it touches;
+            // readers get a decoded view from `view`.
             let outcome: Advance
             if readOnly {
-                outcome = try advance(asWriter: false, detectDamage: true, checkFreeSpace: true)
+                outcome = try advance(asWriter: false, detectDamage: true, checkFreeSpace: true, decode: false)
             } else {
                 try Posix.lockExclusive(lockFD, path: lockPath)
                 defer { Posix.unlock(lockFD) }
-                outcome = try advance(asWriter: true, detectDamage: true, checkFreeSpace: true)
+                outcome = try advance(asWriter: true, detectDamage: true, checkFreeSpace: true, decode: false)
             }
             notices.append(contentsOf: outcome.notices)
             let replayed = self.cursor.lastSequence - before
