@@ -364,7 +364,16 @@ public final class EventStore: @unchecked Sendable {
         // With nobody following in this process, other processes' events are folded encoded:
         // only the records this command reads are decoded (`StoreView.apply(encoded:)`).
         let decode = stateLock.withLock { !listenersAreEmpty }
-        caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode).events) ?? []
+        // Skipped when the tail last published in `sync` is exactly where this process stands
+        // (nobody appended since: a lone writer saves three system calls per commit). Only a
+        // hint: the catch-up under the lock reads the file whatever the marker says.
+        let tail = syncGate?.appended
+        let nothingNew = tail.map { $0.boot == syncGate?.boot && $0.segment == cursor.segment.number
+            && $0.salt == cursor.segment.header.salt && $0.sequence == cursor.lastSequence
+            && $0.end == UInt64(cursor.validEnd) } ?? false
+        if !nothingNew {
+            caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode).events) ?? []
+        }
         do {
             try Posix.lockExclusive(lockFD, path: lockPath)
         } catch {
