@@ -39,8 +39,11 @@ enum EventScan {
         var body: Range<Int>
     }
 
-    /// The events of one transaction's payload, or `MalformedBytes` where the decoder would throw.
-    static func transaction(_ bytes: UnsafeRawBufferPointer) throws(MalformedBytes) -> [Scanned] {
+    /// The events of one transaction's payload, or `MalformedBytes` where the decoder would throw;
+    /// nil when the payload holds anything but plain events (a field of another kind at the top
+    /// level — e.g. a frame-wide table the events refer to): then the caller decodes it whole,
+    /// so a payload form added later is never folded wrong, only folded the slow way.
+    static func transaction(_ bytes: UnsafeRawBufferPointer) throws(MalformedBytes) -> [Scanned]? {
         var r = ByteReader(bytes)
         var out: [Scanned] = []
         while !r.atEnd {
@@ -49,7 +52,7 @@ enum EventScan {
             guard length <= UInt64(r.remaining) else { throw MalformedBytes() }
             let start = r.position
             r.position += Int(length)
-            guard tag == EventCoding.tagEvent else { continue }
+            guard tag == EventCoding.tagEvent else { return nil }
             let body = start..<r.position
             out.append(Scanned(record: try event(ByteReader(UnsafeRawBufferPointer(rebasing: bytes[body]))), body: body))
         }

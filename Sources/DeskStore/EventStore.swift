@@ -646,18 +646,14 @@ public final class EventStore: @unchecked Sendable {
                         switch Frame.check(b, at: consumed, salt: segment.header.salt, expectedSequence: cursor.lastSequence + 1) {
                         case let .success(f):
                             let position = LogPosition(segment: segment.number, offset: UInt64(base) + UInt64(consumed))
-                            if decode {
-                                let events: [Event]
-                                do { events = try EventCoding.decode(transaction: f.payload) } catch {
-                                    throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
-                                }
-                                stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
-                                result.events.append(contentsOf: events)
-                            } else {
-                                let scanned: [EventScan.Scanned]
-                                do { scanned = try EventScan.transaction(f.payload) } catch {
-                                    throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
-                                }
+                            let unreadable = StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
+                            // Folded encoded unless asked to decode, or the payload holds more than
+                            // plain events (`EventScan` gives nil): then decoded whole.
+                            var scanned: [EventScan.Scanned]? = nil
+                            if !decode {
+                                do { scanned = try EventScan.transaction(f.payload) } catch { throw unreadable }
+                            }
+                            if let scanned {
                                 let payload = EncodedPayload(Array(f.payload))
                                 let encoded = scanned.map { EncodedEvent(payload: payload, body: $0.body) }
                                 let records = scanned.map(\.record)
@@ -665,7 +661,7 @@ public final class EventStore: @unchecked Sendable {
                                 // the fold: a listener that arrived meanwhile gets this frame's events.
                                 let late: [Event]? = stateLock.withLock {
                                     guard listenersAreEmpty else {
-                                        let events = scanned.map { EncodedEvent(payload: payload, body: $0.body).decode() }
+                                        let events = encoded.map { $0.decode() }
                                         current.apply(events, sequence: f.sequence, at: position)
                                         return events
                                     }
@@ -673,6 +669,11 @@ public final class EventStore: @unchecked Sendable {
                                     return nil
                                 }
                                 if let late { result.events.append(contentsOf: late) }
+                            } else {
+                                let events: [Event]
+                                do { events = try EventCoding.decode(transaction: f.payload) } catch { throw unreadable }
+                                stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
+                                result.events.append(contentsOf: events)
                             }
                             cursor.lastSequence = f.sequence
                             cursor.lastFrameStart = position
