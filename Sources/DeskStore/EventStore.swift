@@ -228,13 +228,16 @@ public final class EventStore: @unchecked Sendable {
             self.cursor = start
             self.current = StoreView(snapshot: image)
             let before = start.lastSequence
+            // The log after the snapshot is folded encoded (checked, indexed by record, decoded
+            // when read): a process that opens to commit decodes only the records it touches;
+            // readers get a decoded view from `view`.
             let outcome: Advance
             if readOnly {
-                outcome = try advance(asWriter: false, detectDamage: true, checkFreeSpace: true)
+                outcome = try advance(asWriter: false, detectDamage: true, checkFreeSpace: true, decode: false)
             } else {
                 try Posix.lockExclusive(lockFD, path: lockPath)
                 defer { Posix.unlock(lockFD) }
-                outcome = try advance(asWriter: true, detectDamage: true, checkFreeSpace: true)
+                outcome = try advance(asWriter: true, detectDamage: true, checkFreeSpace: true, decode: false)
             }
             notices.append(contentsOf: outcome.notices)
             let replayed = self.cursor.lastSequence - before
@@ -285,7 +288,13 @@ public final class EventStore: @unchecked Sendable {
     // MARK: Reading
 
     /// The current state: a cheap, immutable copy.
-    public var view: StoreView { stateLock.withLock { current } }
+    public var view: StoreView {
+        stateLock.withLock {
+            // Events a commit's catch-up folded encoded are decoded here, once, for readers.
+            current.materializeAll()
+            return current
+        }
+    }
 
     /// Applies transactions other processes appended since, without taking the write lock.
     /// Returns their events (also delivered to followers).
@@ -353,7 +362,19 @@ public final class EventStore: @unchecked Sendable {
         // Read what other processes appended so far before queueing for the lock, as a follower
         // does (no cutting, no damage handling: errors are left to the catch-up under the lock).
         // With many writers this takes most of the catching up out of the serialised section.
-        caughtUp = (try? advance(asWriter: false, detectDamage: false).events) ?? []
+        // With nobody following in this process, other processes' events are folded encoded:
+        // only the records this command reads are decoded (`StoreView.apply(encoded:)`).
+        let decode = stateLock.withLock { !listenersAreEmpty }
+        // Skipped when the tail last published in `sync` is exactly where this process stands
+        // (nobody appended since: a lone writer saves three system calls per commit). Only a
+        // hint: the catch-up under the lock reads the file whatever the marker says.
+        let tail = syncGate?.appended
+        let nothingNew = tail.map { $0.boot == syncGate?.boot && $0.segment == cursor.segment.number
+            && $0.salt == cursor.segment.header.salt && $0.sequence == cursor.lastSequence
+            && $0.end == UInt64(cursor.validEnd) } ?? false
+        if !nothingNew {
+            caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode).events) ?? []
+        }
         do {
             try Posix.lockExclusive(lockFD, path: lockPath)
         } catch {
@@ -361,7 +382,7 @@ public final class EventStore: @unchecked Sendable {
             throw error
         }
         do {
-            caughtUp += try advance(asWriter: true, detectDamage: true).events
+            caughtUp += try advance(asWriter: true, detectDamage: true, decode: decode).events
         } catch let e as StoreError {
             if case .syncFailed = e { writeDisabled = e.description }
             throw e
@@ -375,12 +396,17 @@ public final class EventStore: @unchecked Sendable {
             try now.validate(events)
             return events
         }()
-        let payload = EventCoding.encode(transaction: events)
-        guard payload.count <= StoreFormat.maxPayload else {
-            throw StoreError.transactionTooLarge(bytes: payload.count, limit: StoreFormat.maxPayload)
+        // The payload is encoded in place, between room for the frame's header and checksum
+        // (`Frame.seal` fills them in): no second copy of it.
+        let encoded = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4)
+        var frame = encoded.bytes
+        let bodies = encoded.bodies
+        let payloadSize = frame.count - StoreFormat.frameOverhead
+        guard payloadSize <= StoreFormat.maxPayload else {
+            throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
         }
         let sequence = cursor.lastSequence + 1
-        if cursor.validEnd + Int64(payload.count + StoreFormat.frameOverhead) > Int64(segmentLimit)
+        if cursor.validEnd + Int64(frame.count) > Int64(segmentLimit)
             && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
             do {
                 // Close the full segment at its last frame (drop its free space), durably, so
@@ -404,7 +430,7 @@ public final class EventStore: @unchecked Sendable {
         let segment = cursor.segment
         let offset = cursor.validEnd
         let previousHash = cursor.lastFrameHash
-        let frame = Frame.encode(sequence: sequence, salt: segment.header.salt, previousHash: previousHash, payload: payload)
+        Frame.seal(&frame, sequence: sequence, salt: segment.header.salt, previousHash: previousHash)
         do {
             try io.writeAll(segment.fd, frame, at: offset)
         } catch {
@@ -440,7 +466,15 @@ public final class EventStore: @unchecked Sendable {
         // Other processes need only the file: they may go on while this process folds its own
         // events into its view (still under `writer`, so its next commit sees them).
         Posix.unlock(lockFD)
-        stateLock.withLock { current.apply(events, sequence: sequence, at: position) }
+        if decode {
+            stateLock.withLock { current.apply(events, sequence: sequence, at: position) }
+        } else {
+            // Folded encoded too, from the frame just written (no copy): decoded when read.
+            let held = EncodedPayload(frame)
+            let head = StoreFormat.frameHeaderSize
+            let mine = bodies.map { EncodedEvent(payload: held, body: ($0.lowerBound + head)..<($0.upperBound + head)) }
+            stateLock.withLock { current.apply(encoded: mine, records: events.map(\.record), sequence: sequence, at: position) }
+        }
         writer.unlock()
         locked = false
 
@@ -576,7 +610,10 @@ public final class EventStore: @unchecked Sendable {
     /// it must be zero to the end of the file, or the non-zero bytes are judged as above; while
     /// running, writers only ever leave zeros there (a write puts its header first), so the
     /// log simply ends at it.
-    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false) throws -> Advance {
+    ///
+    /// With `decode` false (a commit's catch-up in a process nobody follows), events are folded
+    /// encoded — checked and indexed by record, decoded when a record is read — and not returned.
+    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false, decode: Bool = true) throws -> Advance {
         var result = Advance()
         var reread = false
         while true {
@@ -611,13 +648,36 @@ public final class EventStore: @unchecked Sendable {
                     scan: while consumed < b.count {
                         switch Frame.check(b, at: consumed, salt: segment.header.salt, expectedSequence: cursor.lastSequence + 1) {
                         case let .success(f):
-                            let events: [Event]
-                            do { events = try EventCoding.decode(transaction: f.payload) } catch {
-                                throw StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
-                            }
                             let position = LogPosition(segment: segment.number, offset: UInt64(base) + UInt64(consumed))
-                            stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
-                            result.events.append(contentsOf: events)
+                            let unreadable = StoreError.unreadablePayload(segment: segment.name, offset: Int(base) + consumed)
+                            // Folded encoded unless asked to decode, or the payload holds more than
+                            // plain events (`EventScan` gives nil): then decoded whole.
+                            var scanned: [EventScan.Scanned]? = nil
+                            if !decode {
+                                do { scanned = try EventScan.transaction(f.payload) } catch { throw unreadable }
+                            }
+                            if let scanned {
+                                let payload = EncodedPayload(Array(f.payload))
+                                let encoded = scanned.map { EncodedEvent(payload: payload, body: $0.body) }
+                                let records = scanned.map(\.record)
+                                // Whether anyone follows is decided in the same critical section as
+                                // the fold: a listener that arrived meanwhile gets this frame's events.
+                                let late: [Event]? = stateLock.withLock {
+                                    guard listenersAreEmpty else {
+                                        let events = encoded.map { $0.decode() }
+                                        current.apply(events, sequence: f.sequence, at: position)
+                                        return events
+                                    }
+                                    current.apply(encoded: encoded, records: records, sequence: f.sequence, at: position)
+                                    return nil
+                                }
+                                if let late { result.events.append(contentsOf: late) }
+                            } else {
+                                let events: [Event]
+                                do { events = try EventCoding.decode(transaction: f.payload) } catch { throw unreadable }
+                                stateLock.withLock { current.apply(events, sequence: f.sequence, at: position) }
+                                result.events.append(contentsOf: events)
+                            }
                             cursor.lastSequence = f.sequence
                             cursor.lastFrameStart = position
                             cursor.lastFrameEnd = position.offset + UInt64(f.length)
@@ -774,7 +834,7 @@ public final class EventStore: @unchecked Sendable {
             _ = try advance(asWriter: false, detectDamage: false)
             let c = cursor
             let start = c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(StoreFormat.segmentHeaderSize))
-            return (stateLock.withLock { current },
+            return (stateLock.withLock { current.materializeAll(); return current },
                     SnapshotWriter.Anchor(sequence: c.lastSequence, frameStart: start,
                                           frameEnd: c.lastFrameStart == nil ? start.offset : c.lastFrameEnd,
                                           frameHash: c.lastFrameHash))

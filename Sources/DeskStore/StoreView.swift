@@ -42,20 +42,95 @@ public struct RecordState: Hashable, Sendable {
 }
 
 /// A record's state plus where its events are, as the store keeps it.
+///
+/// Events of other processes that a commit's catch-up folded may still be encoded
+/// (`pending`): the record's version, history and last sequence are exact at once, and its
+/// `state` decodes them when read. So a writer folds the others' frames by record id and
+/// version only, and decodes just the records its command (or anyone) reads.
 struct RecordEntry: Sendable {
-    var state: RecordState
+    /// The state folded so far; nil while even the record's first event is encoded.
+    private var folded: RecordState?
+    /// Events after `folded`, oldest first, not decoded yet.
+    private(set) var pending: [EncodedEvent] = []
     /// Frames holding the record's events, oldest first (a frame appears once even if it holds
     /// several events of the record).
     var history: [LogPosition]
     /// Sequence of the last transaction that touched the record.
     var lastSequence: UInt64
 
+    init(state: RecordState, history: [LogPosition], lastSequence: UInt64) {
+        self.folded = state
+        self.history = history
+        self.lastSequence = lastSequence
+    }
+
+    /// A record whose first event is still encoded.
+    private init(first: EncodedEvent, at position: LogPosition, sequence: UInt64) {
+        self.folded = nil
+        self.pending = [first]
+        self.history = [position]
+        self.lastSequence = sequence
+    }
+
+    /// The number of events applied: what the next event's `baseVersion` must be (no decoding).
+    var version: UInt64 { (folded?.version ?? 0) + UInt64(pending.count) }
+
+    /// The record's current state (decodes the pending events, if any, each time).
+    var state: RecordState {
+        get { pending.isEmpty ? folded! : Self.fold(folded, pending) }
+        set { folded = newValue; pending = [] }
+    }
+
+    /// Decodes the pending events into the state.
+    mutating func materialize() {
+        guard !pending.isEmpty else { return }
+        folded = Self.fold(folded, pending)
+        pending = []
+    }
+
+    private static func fold(_ base: RecordState?, _ events: [EncodedEvent]) -> RecordState {
+        var state = base
+        for encoded in events {
+            let e = encoded.decode()
+            if state == nil {
+                state = RecordState(id: e.record, version: 0, fields: Dictionary(minimumCapacity: e.changes.count),
+                                    createdAt: e.at, lastEvent: e)
+            }
+            state!.fold(e)
+        }
+        return state!
+    }
+
     mutating func fold(_ e: Event, sequence: UInt64, at position: LogPosition) {
-        state.version += 1
-        for c in e.changes { state.fields[c.field] = c.to }
-        state.lastEvent = e
+        materialize()
+        folded!.fold(e)
         if history.last != position { history.append(position) }
         lastSequence = sequence
+    }
+
+    /// Folds an event of another process without decoding it. A record others keep changing
+    /// is decoded every `pendingLimit` events, so reading it never decodes more than that and
+    /// its encoded events do not pile up.
+    mutating func fold(encoded e: EncodedEvent, sequence: UInt64, at position: LogPosition) {
+        if pending.count >= Self.pendingLimit { materialize() }
+        pending.append(e)
+        if history.last != position { history.append(position) }
+        lastSequence = sequence
+    }
+
+    static let pendingLimit = 16
+
+    /// A new record from an encoded event.
+    static func created(by e: EncodedEvent, sequence: UInt64, at position: LogPosition) -> RecordEntry {
+        RecordEntry(first: e, at: position, sequence: sequence)
+    }
+}
+
+extension RecordState {
+    mutating func fold(_ e: Event) {
+        version += 1
+        for c in e.changes { fields[c.field] = c.to }
+        lastEvent = e
     }
 }
 
@@ -66,6 +141,8 @@ public struct StoreView: Sendable {
     var overlay: [RecordID: RecordEntry] = [:]
     /// Records in the overlay that the snapshot does not have, per kind.
     var addedSinceSnapshot: [RecordKind: Int] = [:]
+    /// Records of the overlay with events still encoded (`RecordEntry.pending`).
+    var unfolded: [RecordID] = []
     /// The sequence number of the last transaction applied (0 for an empty store).
     public internal(set) var lastSequence: UInt64
 
@@ -132,7 +209,7 @@ public struct StoreView: Sendable {
     func validate(_ events: [Event]) throws(StaleEdit) {
         var versions: [RecordID: UInt64] = [:]
         for e in events {
-            let current = versions[e.record] ?? entry(e.record)?.state.version ?? 0
+            let current = versions[e.record] ?? entry(e.record)?.version ?? 0
             if e.baseVersion != current {
                 let last = entry(e.record)?.state.lastEvent
                 throw StaleEdit(record: e.record, expectedVersion: e.baseVersion, currentVersion: current, lastEvent: last)
@@ -145,8 +222,7 @@ public struct StoreView: Sendable {
     mutating func apply(_ events: [Event], sequence: UInt64, at position: LogPosition) {
         for e in events {
             // One hash lookup for a record already in the overlay, mutated in place (no copy
-            // of the fields or history per event): every writer folds every other process's
-            // frames while it holds the write lock, so this is on the commit's serialised path.
+            // of the fields or history per event).
             if let i = overlay.index(forKey: e.record) {
                 overlay.values[i].fold(e, sequence: sequence, at: position)
                 continue
@@ -167,11 +243,44 @@ public struct StoreView: Sendable {
         lastSequence = sequence
     }
 
+    /// Folds one transaction of another process without decoding its events: records' versions,
+    /// histories and sequences move on at once; their fields are decoded when first read
+    /// (`materializeAll`, or `RecordEntry.state`). Every writer folds every other process's
+    /// frames while it holds the write lock, so this is on the commit's serialised path.
+    mutating func apply(encoded events: [EncodedEvent], records: [RecordID], sequence: UInt64, at position: LogPosition) {
+        for (e, id) in zip(events, records) {
+            if let i = overlay.index(forKey: id) {
+                if overlay.values[i].pending.isEmpty { unfolded.append(id) }
+                overlay.values[i].fold(encoded: e, sequence: sequence, at: position)
+                continue
+            }
+            if var fromSnapshot = snapshot?.entry(id) {
+                fromSnapshot.fold(encoded: e, sequence: sequence, at: position)
+                overlay[id] = fromSnapshot
+            } else {
+                overlay[id] = .created(by: e, sequence: sequence, at: position)
+                addedSinceSnapshot[id.kind, default: 0] += 1
+            }
+            unfolded.append(id)
+        }
+        lastSequence = sequence
+    }
+
+    /// Decodes every event folded encoded: afterwards each record's state is plain memory again.
+    mutating func materializeAll() {
+        guard !unfolded.isEmpty else { return }
+        for id in unfolded {
+            if let i = overlay.index(forKey: id) { overlay.values[i].materialize() }
+        }
+        unfolded = []
+    }
+
     /// The same state re-based on a newer snapshot: keeps only what changed after it.
     func rebased(on image: SnapshotImage) -> StoreView {
         var v = StoreView(snapshot: image)
         for (id, e) in overlay where e.lastSequence > image.lastSequence {
             if !image.contains(id) { v.addedSinceSnapshot[id.kind, default: 0] += 1 }
+            if !e.pending.isEmpty { v.unfolded.append(id) }
             v.overlay[id] = e
         }
         v.lastSequence = max(lastSequence, image.lastSequence)

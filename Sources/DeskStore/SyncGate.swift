@@ -15,11 +15,14 @@ import Foundation
 ///     the *appended* marker.
 ///  2. After releasing the write lock, it reads the *durable* marker: if that covers its frame
 ///     (another process synced after the frame was written), it is done — no sync.
-///  3. Else it takes the sync lock (flock on the sync file), where processes queue while one of
-///     them syncs, and reads the durable marker again: covered now → release, done.
+///  3. Else it tries the sync lock (flock on the sync file, without blocking) and reads the
+///     durable marker again: covered now → release, done. If another process holds the lock
+///     (it is syncing), it sleeps until that leader's turn ends (a futex in the file) and
+///     starts again at 2.
 ///  4. Else it leads: reads the appended marker (every frame up to it was written before this
 ///     read), fdatasyncs the segment, and only after the sync succeeded publishes that marker
-///     as durable; then releases the sync lock, and the queue behind it finds itself covered.
+///     as durable; then releases the sync lock and wakes the sleepers, who find themselves
+///     covered (or one of them leads the next sync).
 ///
 /// Failure stays on the safe side. A leader killed before or after its sync, or whose sync
 /// failed, publishes nothing: the processes queued behind it find themselves uncovered and
@@ -34,7 +37,8 @@ import Foundation
 /// marker". The file is never truncated (a mapping of a truncated file would fault).
 ///
 /// Layout (4096 bytes): "OPSDSYNC", version u16 at 8; the appended marker at 64; the durable
-/// marker at 192. Anything else there (another version, damage) disables the gate for this
+/// marker at 192; at 320 a u32 that leaders bump when they let go of the sync lock (a futex:
+/// only a wake-up call, see `makeDurable`). Anything else there (another version, damage) disables the gate for this
 /// process: every commit then syncs for itself and catches up by reading the log.
 final class SyncGate: @unchecked Sendable {
     static let fileName = "sync"
@@ -43,6 +47,8 @@ final class SyncGate: @unchecked Sendable {
     static let version: UInt16 = 1
     static let appendedOffset = 64
     static let durableOffset = 192
+    /// A 32-bit counter bumped after every leader's turn: the futex followers sleep on.
+    static let endedOffset = 320
 
     let path: String
     let boot: BootID
@@ -164,30 +170,52 @@ final class SyncGate: @unchecked Sendable {
     /// Makes the frame `mine` (this caller's published appended marker) durable: by another's
     /// sync if one covers it, else by calling `sync` as the leader. A throwing `sync` publishes
     /// nothing and rethrows.
+    ///
+    /// Waiting for a leader is a futex on the file's `ended` word, not a blocking flock: a leader
+    /// lets go of the sync lock, then bumps `ended` and wakes the waiters, who read the durable
+    /// marker (memory) and, if it does not cover them, try the sync lock without blocking — one
+    /// of them leads the next sync. A blocking flock would put each waiter to sleep twice (for
+    /// the shared look at the marker, then in the queue for the exclusive lock) and wake every
+    /// waiter at each hand-over. The futex is only a wake-up call: who may sync and what is
+    /// durable are still decided by the flock and the checksummed markers, and every wait is
+    /// bounded (`patience`), so a leader killed before it could wake anyone costs its waiters
+    /// a timeout, never a commit.
     func makeDurable(_ mine: SyncMarker, sync: () throws(FileIOError) -> Void) throws(FileIOError) -> Outcome {
         if durable?.covers(mine, boot: boot) == true { return .coveredByAnother }
         threads.lock()
         defer { threads.unlock() }
-        var locked = Posix.tryLockExclusive(fd)
-        if !locked {
-            // A leader is syncing. Wait for it with a shared lock: when it lets go, every waiter
-            // is let in at once to look at its marker (exclusive waiters would be woken all
-            // together and all but one put back to sleep, once per waiter).
-            if (try? Posix.lockShared(fd, path: path)) != nil {
-                let covered = durable?.covers(mine, boot: boot) == true
-                Posix.unlock(fd)
-                if covered { return .coveredByAnother }
+        while true {
+            let seen = opsdesk_atomic_load32(endedWord)
+            if durable?.covers(mine, boot: boot) == true { return .coveredByAnother }
+            if Posix.tryLockExclusive(fd) {
+                // Whatever happens next, the next leader must be able to take over at once:
+                // release the lock first, then wake the waiters.
+                defer {
+                    Posix.unlock(fd)
+                    opsdesk_futex_bump_and_wake(endedWord, 0)
+                }
+                if durable?.covers(mine, boot: boot) == true { return .coveredByAnother }
+                let target = leaderTarget(for: mine)
+                try sync()
+                if durable?.covers(target, boot: boot) != true { publishDurable(target) }
+                return .synced
             }
-            locked = (try? Posix.lockExclusive(fd, path: path)) != nil
+            if errno != EWOULDBLOCK && errno != EINTR {
+                // The lock itself fails: sync alone and publish nothing — always safe.
+                try sync()
+                return .synced
+            }
+            _ = opsdesk_futex_wait(endedWord, seen, Self.patience)
         }
-        defer { if locked { Posix.unlock(fd) } }
-        // If even the lock fails, sync alone and publish nothing: always safe.
-        guard locked else { try sync(); return .synced }
-        if durable?.covers(mine, boot: boot) == true { return .coveredByAnother }
-        let target = leaderTarget(for: mine)
-        try sync()
-        if durable?.covers(target, boot: boot) != true { publishDurable(target) }
-        return .synced
+    }
+
+    /// The longest a follower sleeps before looking again (a leader that died between releasing
+    /// the lock and waking anyone).
+    static let patience: Int64 = 2_000_000
+
+    /// The word leaders bump after each sync (offset `endedOffset` of the mapped file).
+    private var endedWord: UnsafeMutablePointer<UInt32> {
+        (base + Self.endedOffset).assumingMemoryBound(to: UInt32.self)
     }
 
     /// What the leader's sync will cover: the appended marker when it is in the leader's segment

@@ -18,4 +18,11 @@ int opsdesk_all_zero(const void *data, size_t length);
 int opsdesk_file_size(int fd, int64_t *size);
 /// Device and inode of `path` (or of `fd` when `path` is NULL), without reading timestamps.
 int opsdesk_file_id(int fd, const char *path, uint64_t *device, uint64_t *inode);
+/// Atomic (sequentially consistent) read of a 32-bit word in shared memory.
+uint32_t opsdesk_atomic_load32(const uint32_t *word);
+/// Sleeps while `*word == expected` (a futex of memory mapped shared between processes), at most
+/// `timeout_ns`. 0 when woken, else -errno (EAGAIN: the word had changed; ETIMEDOUT; EINTR).
+int opsdesk_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
+/// Adds 1 to `*word` atomically, then wakes `count` (<= 0: all) of the processes sleeping on it.
+void opsdesk_futex_bump_and_wake(uint32_t *word, int count);
 #endif

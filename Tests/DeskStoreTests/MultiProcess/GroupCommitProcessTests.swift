@@ -144,4 +144,55 @@ extension MultiProcessTests {
         let reopened = try EventStore.open(at: storePath, readOnly: true)
         #expect(reopened.view.record(inc(2)) != nil && reopened.view.record(inc(3)) != nil)
     }
+
+    /// Followers wait for a leader on a futex in the sync file, which the leader bumps when it
+    /// lets go of the sync lock. A real leader killed with SIGKILL inside its sync never bumps
+    /// it: the two writers asleep behind it must still get on — after their bounded wait, one
+    /// of them takes the lock the kernel released, syncs, and covers the other — and the killed
+    /// leader's appended frame is kept whole.
+    @Test func writersAsleepBehindAKilledLeaderTakeOver() throws {
+        let torture = try tortureExecutable()
+        let scratch = try ScratchDirectory("groupcommit-futex-kill")
+        defer { scratch.remove() }
+        let storePath = scratch.path + "/store"
+        let setup = try EventStore.create(at: storePath, group: nil)
+        try setup.commit { _ in [Event(record: RecordID(.incident, 1), action: EventAction("incident.created"), actor: "setup",
+                                       at: Date(), baseVersion: 0, changes: [FieldChange("n", to: .int(0))])] }
+        let leader = try ChildProcess(executable: torture,
+                                      arguments: ["failing-leader", "--store", storePath, "--writer", "7",
+                                                  "--release-file", scratch.path + "/never"],
+                                      name: "leader", stderrPath: scratch.path + "/leader.stderr")
+        defer { if leader.waitStatus == nil { leader.signal(SIGKILL); leader.wait() } }
+        var lines: [String] = []
+        let deadline = monotonicMilliseconds() + 20_000
+        while !lines.contains("leading 7") && !leader.reachedEOF && monotonicMilliseconds() < deadline {
+            pollChildren([leader], milliseconds: 20)
+            lines += leader.takeLines()
+        }
+        guard lines.contains("leading 7") else {
+            leader.wait()
+            Issue.record("the leader never started its sync: \(lines) \(leader.stderrText)")
+            return
+        }
+        let ioA = HeldSyncIO(), ioC = HeldSyncIO()
+        let a = try EventStore.open(at: storePath, io: ioA)
+        let c = try EventStore.open(at: storePath, io: ioC)
+        let first = Background { try a.commit { _ in [created(inc(2))] } }
+        let second = Background { try c.commit { _ in [created(inc(3))] } }
+        #expect(eventually { syncMarkers(storePath).appended?.sequence == 4 }, "the two writers did not append behind the leader")
+        usleep(50_000)  // both are asleep on the futex (or between bounded waits) by now
+        #expect(ioA.syncs + ioC.syncs == 0, "a follower synced while the leader still held the sync lock")
+        leader.signal(SIGKILL)
+        leader.wait()
+        #expect(leader.wasKilled)
+        let killedAt = monotonicMilliseconds()
+        try first.wait(); try second.wait()
+        #expect(monotonicMilliseconds() - killedAt < 10_000)
+        #expect(ioA.syncs + ioC.syncs == 1, "one follower should sync for both (A \(ioA.syncs), C \(ioC.syncs))")
+        #expect(syncMarkers(storePath).durable?.sequence == 4)
+        let reopened = try EventStore.open(at: storePath, readOnly: true)
+        #expect((1...3).allSatisfy { reopened.view.record(inc($0)) != nil })
+        #expect(reopened.view.record(RecordID(.incident, 7_000_001))?.version == 1, "the killed leader's appended frame was lost")
+        #expect(try EventStore.verify(at: storePath).isIntact)
+    }
 }
