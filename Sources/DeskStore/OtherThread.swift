@@ -1,10 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CDeskStore
 
 /// A value computed on a thread of its own while the caller does something else: the console's
-/// start spreads its first look over both cores with it. A bare pthread: Foundation's `Thread`
-/// took half a millisecond to get going, a tenth of the start it is there to shorten.
+/// start spreads its first look over both cores with it. A bare pthread, placed on another CPU
+/// than the caller's (`opsdesk_thread_attr_other_cpu`): Foundation's `Thread` took half a
+/// millisecond to get going, and a thread left to the scheduler often waited most of a
+/// millisecond for the caller's own CPU — a tenth of the start each.
 public final class OtherThread<Value>: @unchecked Sendable {  // `value` is written before the join returns
     private var value: Value?
     private var thread: pthread_t?
@@ -12,7 +15,11 @@ public final class OtherThread<Value>: @unchecked Sendable {  // `value` is writ
     public init(_ work: @escaping @Sendable () -> Value) {
         let body = ThreadBody { [self] in value = work() }
         var t = pthread_t()
-        let started = pthread_create(&t, nil, { raw in
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        _ = opsdesk_thread_attr_other_cpu(&attributes)
+        let started = pthread_create(&t, &attributes, { raw in
             Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
             return nil
         }, Unmanaged.passRetained(body).toOpaque())

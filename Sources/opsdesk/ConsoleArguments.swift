@@ -69,13 +69,14 @@ struct ConsoleArguments: Equatable {
 
     /// Runs the console (or prints its first frame) with these options.
     func run() throws {
-        let environment = Self.environment()
         let savedQueue = queue.flatMap(SavedQueue.init(named:))
         // The first look at the store (rows image, acting user, the queue's first page) on a
-        // second core while this one reads config.toml, the theme and the key map.
-        let storePath = StoreLocation.resolve(explicit: store, environment: environment)
+        // second core while this one reads config.toml, the theme and the key map; started
+        // before anything else, the store's path read with getenv.
+        let storePath = StoreLocation.resolve(explicit: store) { getenv($0).map { String(cString: $0) } }
         let actAs = actAs
         let firstLook = OtherThread { ConsoleStart.FirstLook(storePath: storePath, actAs: actAs, queue: savedQueue) }
+        let environment = Self.environment()
         let session = Session(store: store, theme: theme, environment: environment)
         let look = firstLook.join()
         if let printFrame {

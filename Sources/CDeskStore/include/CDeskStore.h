@@ -25,4 +25,8 @@ uint32_t opsdesk_atomic_load32(const uint32_t *word);
 int opsdesk_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
 /// Adds 1 to `*word` atomically, then wakes `count` (<= 0: all) of the processes sleeping on it.
 void opsdesk_futex_bump_and_wake(uint32_t *word, int count);
+/// Sets `attr` so a thread made with it runs on any CPU the process may use but the caller's
+/// current one (see thread.c). 1 when set, 0 when there is no other CPU or it failed.
+#include <pthread.h>
+int opsdesk_thread_attr_other_cpu(pthread_attr_t *attr);
 #endif
