@@ -1,8 +1,8 @@
 import ArgumentParser
 import Console
+import DeskStore
 import Foundation
 import Terminal
-import DeskStore
 
 /// The console's options as plain values, read without ArgumentParser when they are plainly
 /// well formed.
