@@ -97,19 +97,16 @@ extension MultiProcessTests {
     /// behind it, and then its fdatasync fails (EIO, through the FileIO seam). It must publish
     /// nothing: the two are not acknowledged through it — one of them syncs, after the failure,
     /// and covers the other. The failing process's commit is refused and its writing disabled.
-    @Test func aRealLeaderWhoseSyncFailsAcknowledgesNobodyThroughIt() throws {
-        let torture = try tortureExecutable()
-        let scratch = try ScratchDirectory("groupcommit-eio")
-        defer { scratch.remove() }
-        let storePath = scratch.path + "/store"
+    /// A store with one record, and a real `failing-leader` writer (7) that has appended and is
+    /// inside its sync, holding the sync lock until `releaseFile` appears.
+    static func leaderInItsSync(_ torture: String, storePath: String, releaseFile: String,
+                                scratch: ScratchDirectory) throws -> ChildProcess {
         let setup = try EventStore.create(at: storePath, group: nil)
         try setup.commit { _ in [Event(record: RecordID(.incident, 1), action: EventAction("incident.created"), actor: "setup",
                                        at: Date(), baseVersion: 0, changes: [FieldChange("n", to: .int(0))])] }
-        let releaseFile = scratch.path + "/release"
         let leader = try ChildProcess(executable: torture,
                                       arguments: ["failing-leader", "--store", storePath, "--writer", "7", "--release-file", releaseFile],
                                       name: "failing leader", stderrPath: scratch.path + "/leader.stderr")
-        defer { if leader.waitStatus == nil { leader.signal(SIGKILL); leader.wait() } }
         var lines: [String] = []
         let deadline = monotonicMilliseconds() + 20_000
         while !lines.contains("leading 7") && !leader.reachedEOF && monotonicMilliseconds() < deadline {
@@ -117,10 +114,28 @@ extension MultiProcessTests {
             lines += leader.takeLines()
         }
         guard lines.contains("leading 7") else {
+            if leader.waitStatus == nil { leader.signal(SIGKILL) }
             leader.wait()
-            Issue.record("the failing leader never started its sync: \(lines) \(leader.stderrText)")
-            return
+            throw LeaderDidNotStart(lines: lines, stderr: leader.stderrText)
         }
+        return leader
+    }
+
+    struct LeaderDidNotStart: Error, CustomStringConvertible {
+        var lines: [String], stderr: String
+        var description: String { "the failing leader never started its sync: \(lines) \(stderr)" }
+    }
+
+    @Test func aRealLeaderWhoseSyncFailsAcknowledgesNobodyThroughIt() throws {
+        let torture = try tortureExecutable()
+        let scratch = try ScratchDirectory("groupcommit-eio")
+        defer { scratch.remove() }
+        let storePath = scratch.path + "/store"
+        let releaseFile = scratch.path + "/release"
+        let leader = try Self.leaderInItsSync(torture, storePath: storePath, releaseFile: releaseFile, scratch: scratch)
+        defer { if leader.waitStatus == nil { leader.signal(SIGKILL); leader.wait() } }
+        var lines = ["leading 7"]
+        let deadline = monotonicMilliseconds() + 20_000
         let ioA = HeldSyncIO(), ioC = HeldSyncIO()
         let a = try EventStore.open(at: storePath, io: ioA)
         let c = try EventStore.open(at: storePath, io: ioC)
@@ -155,25 +170,10 @@ extension MultiProcessTests {
         let scratch = try ScratchDirectory("groupcommit-futex-kill")
         defer { scratch.remove() }
         let storePath = scratch.path + "/store"
-        let setup = try EventStore.create(at: storePath, group: nil)
-        try setup.commit { _ in [Event(record: RecordID(.incident, 1), action: EventAction("incident.created"), actor: "setup",
-                                       at: Date(), baseVersion: 0, changes: [FieldChange("n", to: .int(0))])] }
-        let leader = try ChildProcess(executable: torture,
-                                      arguments: ["failing-leader", "--store", storePath, "--writer", "7",
-                                                  "--release-file", scratch.path + "/never"],
-                                      name: "leader", stderrPath: scratch.path + "/leader.stderr")
+        let leader = try Self.leaderInItsSync(torture, storePath: storePath, releaseFile: scratch.path + "/never", scratch: scratch)
         defer { if leader.waitStatus == nil { leader.signal(SIGKILL); leader.wait() } }
-        var lines: [String] = []
+        var lines = ["leading 7"]
         let deadline = monotonicMilliseconds() + 20_000
-        while !lines.contains("leading 7") && !leader.reachedEOF && monotonicMilliseconds() < deadline {
-            pollChildren([leader], milliseconds: 20)
-            lines += leader.takeLines()
-        }
-        guard lines.contains("leading 7") else {
-            leader.wait()
-            Issue.record("the leader never started its sync: \(lines) \(leader.stderrText)")
-            return
-        }
         let ioA = HeldSyncIO(), ioC = HeldSyncIO()
         let a = try EventStore.open(at: storePath, io: ioA)
         let c = try EventStore.open(at: storePath, io: ioC)
