@@ -7,6 +7,13 @@ import Testing
 /// fields decoded when read): the views it gives must be exactly those of a full fold.
 @Suite struct LazyFoldTests {
     /// Events of every value kind, with and without a real user and a from value.
+    /// A new store in `dir` and two handles on it, as two processes' writers.
+    static func twoWriters(_ dir: TempDir) throws -> (path: String, a: EventStore, b: EventStore) {
+        let path = dir.sub("s")
+        _ = try EventStore.create(at: path)
+        return (path, try EventStore.open(at: path), try EventStore.open(at: path))
+    }
+
     static func sampleEvents() -> [Event] {
         let id = RecordID(kind: .configurationItem, key: "db-payroll-01")
         return [
@@ -83,10 +90,7 @@ import Testing
     /// fresh full replay.
     @Test func aWriterSeesTheOthersChangesThroughItsEncodedFold() throws {
         let dir = TempDir()
-        let path = dir.sub("s")
-        _ = try EventStore.create(at: path)
-        let a = try EventStore.open(at: path)
-        let b = try EventStore.open(at: path)
+        let (path, a, b) = try Self.twoWriters(dir)
         var model = Model()
         try a.commit { _ in [created(inc(1), title: "first")] }
         model.apply([created(inc(1), title: "first")])
@@ -134,10 +138,7 @@ import Testing
     /// catch-up, decoded (the encoded fold is only for processes nobody follows).
     @Test func followersStillReceiveTheOthersEventsFromACommitsCatchUp() throws {
         let dir = TempDir()
-        let path = dir.sub("s")
-        _ = try EventStore.create(at: path)
-        let a = try EventStore.open(at: path)
-        let b = try EventStore.open(at: path)
+        let (_, a, b) = try Self.twoWriters(dir)
         let received = Received()
         let token = b.follow { events in received.add(events) }
         defer { token.cancel() }
@@ -149,10 +150,7 @@ import Testing
     /// A snapshot written from a view with encoded events holds their decoded state.
     @Test func compactingAViewWithEncodedEventsWritesTheirState() throws {
         let dir = TempDir()
-        let path = dir.sub("s")
-        _ = try EventStore.create(at: path)
-        let a = try EventStore.open(at: path)
-        let b = try EventStore.open(at: path)
+        let (path, a, b) = try Self.twoWriters(dir)
         var model = Model()
         for n in 1...5 {
             let e = created(inc(n), title: "t\(n)")
@@ -180,10 +178,7 @@ extension LazyFoldTests {
     /// pile up past the limit, and its state stays exact.
     @Test func aHotRecordsEncodedEventsStayBounded() throws {
         let dir = TempDir()
-        let path = dir.sub("s")
-        _ = try EventStore.create(at: path)
-        let a = try EventStore.open(at: path)
-        let b = try EventStore.open(at: path)
+        let (_, a, b) = try Self.twoWriters(dir)
         var model = Model()
         try a.commit { _ in [created(inc(1))] }
         model.apply([created(inc(1))])
