@@ -56,22 +56,29 @@ enum EventEncoder {
         return events.withUnsafeBufferPointer { list in
             var bodies: [Range<Int>] = []
             bodies.reserveCapacity(list.count)
-            let total = sizes.payload
-            let bytes = [UInt8](unsafeUninitializedCapacity: head + total + tail) { buffer, initialized in
-                let base = buffer.baseAddress!
-                base.initialize(repeating: 0, count: head)
-                var w = RawWriter(base: base + head, position: 0)
+            let bytes = payload(head: head, total: sizes.payload, tail: tail) { w in
                 for i in list.indices {
                     w.varint(EventCoding.tagEvent); w.varint(UInt64(sizes.bodies[i]))
                     let start = w.position
                     writeEvent(list[i], into: &w)
                     bodies.append(start..<w.position)
                 }
-                precondition(w.position == total, "EventEncoder: size computed and bytes written differ")
-                (base + head + total).initialize(repeating: 0, count: tail)
-                initialized = head + total + tail
             }
             return (bytes, bodies)
+        }
+    }
+
+    /// `head` zero bytes, the `total` payload bytes `write` writes, `tail` zero bytes: a frame
+    /// whose header and trailer are filled in later, its payload encoded in place.
+    static func payload(head: Int, total: Int, tail: Int, _ write: (inout RawWriter) -> Void) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: head + total + tail) { buffer, initialized in
+            let base = buffer.baseAddress!
+            base.initialize(repeating: 0, count: head)
+            var w = RawWriter(base: base + head, position: 0)
+            write(&w)
+            precondition(w.position == total, "EventEncoder: size computed and bytes written differ")
+            (base + head + total).initialize(repeating: 0, count: tail)
+            initialized = head + total + tail
         }
     }
 

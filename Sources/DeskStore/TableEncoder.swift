@@ -94,18 +94,14 @@ enum TableEncoder {
                        head: Int, tail: Int) -> (bytes: [UInt8], bodies: [Range<Int>]) {
         var bodies: [Range<Int>] = []
         bodies.reserveCapacity(events.count)
-        let total = sizes.payload
-        let bytes = [UInt8](unsafeUninitializedCapacity: head + total + tail) { buffer, initialized in
-            let base = buffer.baseAddress!
-            base.initialize(repeating: 0, count: head)
-            var w = RawWriter(base: base + head, position: 0)
+        var r = 0
+        let bytes = EventEncoder.payload(head: head, total: sizes.payload, tail: tail) { w in
             w.varint(EventCoding.tagStrings); w.varint(UInt64(table.bodySize))
             let checksumAt = w.position
             w.position += 4
             for s in table.strings { w.stringField(EventCoding.tagListItem, s) }
-            let crc = CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(start: base + head + checksumAt + 4, count: w.position - checksumAt - 4)))
-            UnsafeMutableRawPointer(base + head + checksumAt).storeBytes(of: crc.littleEndian, as: UInt32.self)
-            var r = 0
+            let crc = CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(start: w.base + checksumAt + 4, count: w.position - checksumAt - 4)))
+            UnsafeMutableRawPointer(w.base + checksumAt).storeBytes(of: crc.littleEndian, as: UInt32.self)
             events.withUnsafeBufferPointer { list in
                 for i in list.indices {
                     w.varint(EventCoding.tagTableEvent); w.varint(UInt64(sizes.bodies[i]))
@@ -115,10 +111,8 @@ enum TableEncoder {
                     bodies.append(start..<w.position)
                 }
             }
-            precondition(w.position == total && r == table.refs.count, "TableEncoder: size computed and bytes written differ")
-            (base + head + total).initialize(repeating: 0, count: tail)
-            initialized = head + total + tail
         }
+        precondition(r == table.refs.count, "TableEncoder: names referred to and the table differ")
         return (bytes, bodies)
     }
 

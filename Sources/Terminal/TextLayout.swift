@@ -14,8 +14,6 @@ public enum TextLayout {
 
     /// The sanitised glyphs of `text`.
     public static func glyphs(_ text: String) -> [Glyph] {
-        // Printable ASCII (most of a queue: IDs, names, titles) is one glyph per byte, one
-        // column each, and nothing to sanitise: no grapheme breaking, no width lookup.
         simpleGlyphs(text) ?? sanitisedGlyphs(text)
     }
 
@@ -29,15 +27,16 @@ public enum TextLayout {
         return out
     }
 
+    /// Text that is one glyph per scalar, one column each, with nothing to sanitise: printable
+    /// ASCII (most of a queue: IDs, names, titles; read byte by byte) or that mixed with box
+    /// drawing and block elements. Nil for anything else. No grapheme breaking, no width lookup.
     private static func simpleGlyphs(_ text: String) -> [Glyph]? {
         var text = text
         if let ascii = text.withUTF8({ bytes -> [Glyph]? in
             guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
             return bytes.map { Glyph(text: String(Character(Unicode.Scalar($0))), width: 1) }
         }) { return ascii }
-        // Rules and bars: printable ASCII mixed with box drawing and block elements
-        // (U+2500–U+259F), each scalar one glyph one column wide — the rule under every
-        // pane's title, drawn at each frame.
+        // Rules and bars (U+2500–U+259F): the rule under every pane's title, at each frame.
         guard text.unicodeScalars.allSatisfy({ (0x20..<0x7F).contains($0.value) || (0x2500...0x259F).contains($0.value) }) else { return nil }
         return text.unicodeScalars.map { Glyph(text: String(Character($0)), width: 1) }
     }

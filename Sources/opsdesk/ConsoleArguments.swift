@@ -81,7 +81,7 @@ struct ConsoleArguments: Equatable {
         let look = firstLook.join()
         if let printFrame {
             let size = try ConsoleCommand.size(printFrame)
-            let start = ConsoleStart(session: session, actAs: actAs, terminal: nil, queue: savedQueue, firstLook: .some(look))
+            let start = ConsoleStart(session: session, actAs: actAs, terminal: nil, queue: savedQueue, firstLook: look)
             let text = ConsoleStart.text(of: start.firstFrame(size: size))
             guard Self.writeAll(text, to: STDOUT_FILENO) else { throw ExitCode(1) }
             // The first screen is all that was asked for; the store is never opened. Exit now:
@@ -95,7 +95,7 @@ struct ConsoleArguments: Equatable {
             FileHandle.standardError.write(Data((TerminalError.notATerminal(stream: stream).description + "\n").utf8))
             throw ExitCode(1)
         }
-        try ConsoleCommand.runConsole(session: session, actAs: actAs, queue: savedQueue, firstLook: .some(look))
+        try ConsoleCommand.runConsole(session: session, actAs: actAs, queue: savedQueue, firstLook: look)
     }
 
     /// The process's environment, read straight from `environ`: setting up Foundation's

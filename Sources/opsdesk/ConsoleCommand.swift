@@ -50,7 +50,7 @@ struct ConsoleCommand: ParsableCommand {
 
     /// The console on `session`'s store; `opsdesk demo` runs it too. With a store that opens,
     /// the incident queue is the start view.
-    static func runConsole(session: Session, actAs: String?, queue: SavedQueue? = nil, firstLook: ConsoleStart.FirstLook?? = nil) throws {
+    static func runConsole(session: Session, actAs: String?, queue: SavedQueue?, firstLook: ConsoleStart.FirstLook?) throws {
         let screen = CursesScreen()
         let loader = session.themeLoader
         let config = session.config

@@ -51,16 +51,16 @@ struct ConsoleStart {
         }
     }
 
-    /// `firstLook`: `FirstLook(storePath:actAs:queue:)` for this session's store, if it was
-    /// prepared already (nil: try it here).
-    init(session: Session, actAs: String?, terminal: String?, queue: SavedQueue? = nil, firstLook: FirstLook?? = nil) {
+    /// `firstLook`: `FirstLook(storePath:actAs:queue:)` for this session's store, made on the
+    /// other thread (nil: the image was not current, so the store is opened here).
+    init(session: Session, actAs: String?, terminal: String?, queue: SavedQueue?, firstLook: FirstLook?) {
         let storePath = session.storePath
         var panes: [any Pane] = [AboutPane(), KeysPane(), MessagesPane()]
         var storeWarning: String?
         var openStore: EventStore?
         var actingUser: String?
         let box = StoreBox()
-        if let look = firstLook ?? FirstLook(storePath: storePath, actAs: actAs, queue: queue) {
+        if let look = firstLook {
             storeWarning = look.error
             if var pane = look.pane, let client = look.client {
                 client.whenOpen { if case let .success(desk) = $0 { box.set(desk.store) } }

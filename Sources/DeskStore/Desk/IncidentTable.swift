@@ -435,9 +435,8 @@ public struct IncidentTable: Sendable {
         }
         if let limit, limit < rows.count / 8 {
             // One frame's worth from a million matches: keys go straight into a bounded heap,
-            // never into an array of them all.
-            // At a million (the `/` filter's first letter matches nearly every row) the halves
-            // go to two cores.
+            // never into an array of them all; from a quarter million (the `/` filter's first
+            // letter matches nearly every row) on two cores.
             let parts = rows.count >= Self.parallelTopKRows ? 2 : 1
             let top = rows.withUnsafeBufferPointer { rs in
                 RadixSort.smallest(count: rs.count, limit: limit, parts: parts) { keyOf($0, rs[$0]) }
@@ -547,16 +546,9 @@ struct UncheckedSendable<T>: @unchecked Sendable {
 
 /// The queue's sorts: the first few of many keys, or all of them (LSD radix).
 enum RadixSort {
-    /// The `k` smallest keys, sorted: a bounded max-heap over one pass.
-    static func smallest(_ keys: [UInt64], _ k: Int) -> [UInt64] {
-        var top = TopKeys(k)
-        for v in keys { top.offer(v) }
-        return top.sorted()
-    }
-
-    /// The `limit` smallest of `count` distinct keys (`key(k)` for k in 0..<count), sorted: a
-    /// bounded max-heap over one pass, or over `parts` slices on as many cores, each into its
-    /// own heap, merged after (the keys being distinct, the result is the same).
+    /// The `limit` smallest of `count` keys (`key(k)` for k in 0..<count), sorted: a bounded
+    /// max-heap over one pass, or over `parts` slices on as many cores, each into its own heap,
+    /// merged after (the same result when the keys are distinct, as the queue's are).
     static func smallest(count: Int, limit: Int, parts: Int, key: (Int) -> UInt64) -> [UInt64] {
         let parts = max(1, min(parts, count))
         var heaps = [TopKeys](repeating: TopKeys(limit), count: parts)

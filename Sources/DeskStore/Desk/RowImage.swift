@@ -77,8 +77,8 @@ final class RowImage: @unchecked Sendable {
     let head: RowImage?
     static let trailerMagic: [UInt8] = Array("OPSDOPN2".utf8)
     static let trailerSize = 40
-    /// Rows in the head image: more than a tall terminal shows.
-    static let headRows = 256
+    /// Rows in the head image: as many as a queue sorts before its first frame.
+    static let headRows = QueueOrder.headCount
     /// `openBySLA` as row indices (empty without the index).
     var openRows: [Int32] { openBySLA.map { $0.map { Int32(bitPattern: $0) } } ?? [] }
 

@@ -62,10 +62,8 @@ struct Decider {
 
     /// Refuses empty (or all-blank) text for a field that needs some.
     func required(_ text: String, _ field: String) throws -> String {
-        let trimmed = Self.trimmingWhiteSpace(text)
+        let trimmed = text.trimmingWhiteSpace
         guard !trimmed.isEmpty else { throw Refusal.invalid(field: field, reason: "must not be empty") }
         return trimmed
     }
-
-    static func trimmingWhiteSpace(_ text: String) -> String { text.trimmingWhiteSpace }
 }

@@ -240,8 +240,8 @@ final class Mailbox: @unchecked Sendable {
         var radix = keys
         RadixSort.sort(&radix)
         #expect(radix == keys.sorted())
-        #expect(RadixSort.smallest(keys, 50) == Array(keys.sorted().prefix(50)))
-        #expect(RadixSort.smallest(keys, 0).isEmpty)
+        #expect(RadixSort.smallest(count: keys.count, limit: 50, parts: 1) { keys[$0] } == Array(keys.sorted().prefix(50)))
+        #expect(RadixSort.smallest(count: keys.count, limit: 0, parts: 1) { keys[$0] }.isEmpty)
         // The same found on several cores, keys made distinct by their position as the queue's are.
         let distinct = keys.enumerated().map { $0.element << 24 | UInt64($0.offset) }
         for parts in [1, 2, 3, 7] {

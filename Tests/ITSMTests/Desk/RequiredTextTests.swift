@@ -9,6 +9,6 @@ import Testing
                       "\u{00A0}nbsp\u{00A0}", "\u{2003}em space\u{2003}", "line one\nline two", "Grüße ",
                       "e\u{301} ", " 👩‍💻 "])
     func trimsLikeFoundation(_ text: String) {
-        #expect(Decider.trimmingWhiteSpace(text) == text.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(text.trimmingWhiteSpace == text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
