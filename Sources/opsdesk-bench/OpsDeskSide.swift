@@ -29,34 +29,34 @@ enum OpsDeskSide {
         }
     }
 
-    /// Imports incidents 1...count in transactions of `batch` with the store's bulk import,
+    /// Imports the incidents in transactions of `batch` with the store's bulk import,
     /// which also writes the snapshot before it returns, so the store opens fast with every
     /// record readable and its history retrievable (SQLite's table and index are ready to
     /// query when its import ends, too). Nothing is left to do in the background.
     /// Returns the seconds spent on the log (building the events included) and on the snapshot.
-    static func importIncidents(count: Int, into path: String, batch: Int = 10_000) throws -> (commits: Double, snapshot: Double) {
+    static func importIncidents(_ incidents: [SampleIncident], into path: String, batch: Int = 10_000) throws -> (commits: Double, snapshot: Double) {
         _ = try EventStore.create(at: path, group: nil)
         let store = try EventStore.open(at: path)
         let now = Date()
         let t0 = monotonicNanoseconds()
-        let batches = stride(from: 1, through: count, by: batch).lazy.map { first in
-            (first...min(count, first + batch - 1)).map { creation(of: SampleIncident($0), at: now) }
+        let batches = stride(from: 0, to: incidents.count, by: batch).lazy.map { first in
+            incidents[first..<min(incidents.count, first + batch)].map { creation(of: $0, at: now) }
         }
         let report = try store.importTransactions(batches)
         let total = Double(monotonicNanoseconds() - t0) / 1e9
-        guard report.events == count else { throw BenchError("imported \(report.events) of \(count) incidents") }
+        guard report.events == incidents.count else { throw BenchError("imported \(report.events) of \(incidents.count) incidents") }
         return (total - report.snapshotSeconds, report.snapshotSeconds)
     }
 
     /// Seconds to build the same events without importing them: the caller's share of the import.
-    static func eventBuildingSeconds(count: Int, batch: Int = 10_000) -> Double {
+    static func eventBuildingSeconds(_ incidents: [SampleIncident], batch: Int = 10_000) -> Double {
         let now = Date()
         let t0 = monotonicNanoseconds()
         var events = 0
-        for first in stride(from: 1, through: count, by: batch) {
-            events += (first...min(count, first + batch - 1)).map { creation(of: SampleIncident($0), at: now) }.count
+        for first in stride(from: 0, to: incidents.count, by: batch) {
+            events += incidents[first..<min(incidents.count, first + batch)].map { creation(of: $0, at: now) }.count
         }
-        precondition(events == count)
+        precondition(events == incidents.count)
         return Double(monotonicNanoseconds() - t0) / 1e9
     }
 

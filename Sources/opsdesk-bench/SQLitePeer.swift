@@ -90,16 +90,13 @@ final class SQLitePeer {
         return String(cString: text)
     }
 
-    /// Imports incidents 1...count in transactions of `batch` rows.
-    func importIncidents(count: Int, batch: Int = 10_000) throws {
+    /// Imports the incidents in transactions of `batch` rows.
+    func importIncidents(_ incidents: [SampleIncident], batch: Int = 10_000) throws {
         let statement = try insertStatement()
-        var number = 1
-        while number <= count {
+        for first in stride(from: 0, to: incidents.count, by: batch) {
             try exec("BEGIN")
-            let last = min(count, number + batch - 1)
-            for n in number...last { try insert(SampleIncident(n), with: statement) }
+            for incident in incidents[first..<min(incidents.count, first + batch)] { try insert(incident, with: statement) }
             try exec("COMMIT")
-            number = last + 1
         }
     }
 }
