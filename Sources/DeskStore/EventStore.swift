@@ -117,8 +117,12 @@ struct Cursor {
     /// Where that frame ends (not always `validEnd`: a new segment may have no frames yet).
     var lastFrameEnd: UInt64 = 0
     var lastFrameHash: Digest32
-    /// The segment file's size when last looked at (frames, then pre-allocated zeros).
+    /// The segment file's size when last looked at (frames, then pre-allocated zeros). After a
+    /// commit's fast catch-up it may be behind other writers' pre-allocation (see `commit`).
     var fileSize: Int64 = 0
+    /// The sync gate's layout generation under which this process, as a writer, last checked its
+    /// segment file by path (nil: not yet; see `EventStore.writerCatchUp`).
+    var checkedLayout: UInt64? = nil
 }
 
 /// The crash-safe, multi-process event store: an append-only log of checksummed frames,
@@ -382,7 +386,7 @@ public final class EventStore: @unchecked Sendable {
             throw error
         }
         do {
-            caughtUp += try advance(asWriter: true, detectDamage: true, decode: decode).events
+            caughtUp += try writerCatchUp(decode: decode)
         } catch let e as StoreError {
             if case .syncFailed = e { writeDisabled = e.description }
             throw e
@@ -406,6 +410,12 @@ public final class EventStore: @unchecked Sendable {
             throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
         }
         let sequence = cursor.lastSequence + 1
+        // After a fast catch-up `fileSize` is what this process last knew (other writers may have
+        // pre-allocated further): asked again where it decides something — a roll-over cutting
+        // the free space off, pre-allocating more, taking back a failed write.
+        if cursor.validEnd + Int64(frame.count) > min(cursor.fileSize, Int64(segmentLimit)) {
+            cursor.fileSize = try Posix.size(cursor.segment.fd, path: cursor.segment.path)
+        }
         if cursor.validEnd + Int64(frame.count) > Int64(segmentLimit)
             && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
             do {
@@ -496,6 +506,51 @@ public final class EventStore: @unchecked Sendable {
         }
         deliver(events)
         return CommitReceipt(sequence: sequence, position: position, events: events)
+    }
+
+    /// The catch-up of a commit, under the write lock. With a sync gate, a writer that checked its
+    /// segment file by path under the current layout generation (no repair since:
+    /// `SyncGate.layoutGeneration`) only reads the frame header at its valid end: zeros there are
+    /// the log's free space, so nobody appended since — a frame would be there, and a roll-over
+    /// or a cut torn tail would have ended the file there — and there is nothing to read. That
+    /// saves a commit four system calls, two of them path lookups, and an allocation. Anything
+    /// else is read by `advance`; when the generation moved (or was never seen), only after
+    /// checking that the last frame this process read is still where it was, byte for byte.
+    private func writerCatchUp(decode: Bool) throws -> [Event] {
+        guard let gate = syncGate else { return try advance(asWriter: true, detectDamage: true, decode: decode).events }
+        let layout = gate.layoutGeneration
+        let trusted = cursor.checkedLayout == layout
+        if trusted && startsFreeSpace(cursor.segment, at: cursor.validEnd) { return [] }
+        if !trusted { try checkLastFrameInPlace() }
+        let events = try advance(asWriter: true, detectDamage: true, decode: decode, trustedLayout: trusted).events
+        cursor.checkedLayout = layout
+        return events
+    }
+
+    /// Whether a whole zero frame header is at `offset` (false for anything else: a frame, the
+    /// end of the file, an error — for `advance` to sort out).
+    private func startsFreeSpace(_ segment: Segment, at offset: Int64) -> Bool {
+        withUnsafeTemporaryAllocation(byteCount: StoreFormat.frameHeaderSize, alignment: 8) { b in
+            guard (try? Posix.read(segment.fd, at: offset, into: b, path: segment.path)) == b.count else { return false }
+            return StoreFormat.startsFreeSpace(UnsafeRawBufferPointer(b), at: 0)
+        }
+    }
+
+    /// Refuses to go on (`logRewound`) when the last frame this process read in its segment is
+    /// no longer there byte for byte: a repair cut the log before it, and other writers' frames
+    /// and free space may have filled the file up to and past this process's valid end since —
+    /// the size check in `advance` cannot tell, and a frame written there would follow a hole.
+    private func checkLastFrameInPlace() throws {
+        let segment = cursor.segment
+        guard let start = cursor.lastFrameStart, start.segment == segment.number, cursor.lastFrameHash.count == 32,
+              cursor.lastFrameEnd > start.offset,
+              cursor.lastFrameEnd - start.offset <= UInt64(StoreFormat.maxPayload + StoreFormat.frameOverhead) else { return }
+        let length = Int(cursor.lastFrameEnd - start.offset)
+        let bytes = try Posix.read(segment.fd, at: Int64(start.offset), count: length, path: segment.path)
+        guard bytes.count == length, bytes.withUnsafeBytes({ sha256($0) }) == cursor.lastFrameHash else {
+            let size = try Posix.size(segment.fd, path: segment.path)
+            throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: Int(size))
+        }
     }
 
     /// After a frame that grew the file to `end`, pre-writes zeros after it, so that the next
@@ -613,7 +668,13 @@ public final class EventStore: @unchecked Sendable {
     ///
     /// With `decode` false (a commit's catch-up in a process nobody follows), events are folded
     /// encoded — checked and indexed by record, decoded when a record is read — and not returned.
-    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false, decode: Bool = true) throws -> Advance {
+    ///
+    /// With `trustedLayout` (a writer whose segment file was checked by path under the sync
+    /// gate's current layout generation: `writerCatchUp`), the file is not looked up by path
+    /// again, and free space ends the log without looking for a next segment (a roll-over cuts
+    /// the old segment at its last frame before it starts the next).
+    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false, decode: Bool = true,
+                 trustedLayout: Bool = false) throws -> Advance {
         var result = Advance()
         var reread = false
         while true {
@@ -622,7 +683,7 @@ public final class EventStore: @unchecked Sendable {
             cursor.fileSize = size
             var stop: (offset: Int64, why: Frame.Invalid)? = nil
             var stopAtZeros = false
-            if asWriter && !segment.isStillInPlace {
+            if asWriter && !trustedLayout && !segment.isStillInPlace {
                 throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: 0)
             }
             if size < cursor.validEnd {
@@ -704,7 +765,8 @@ public final class EventStore: @unchecked Sendable {
                 readSize = min(Self.window, max(readSize * 2, needed))
             }
             let nextNumber = segment.number + 1
-            let nextExists = Posix.exists(path + "/" + StoreFormat.segmentName(nextNumber))
+            let nextExists = asWriter && trustedLayout && stopAtZeros && !checkFreeSpace ? false
+                : Posix.exists(path + "/" + StoreFormat.segmentName(nextNumber))
             var cleanEnd = stop == nil
             if let s = stop, stopAtZeros {
                 if !checkFreeSpace && !nextExists {
