@@ -52,6 +52,8 @@ final class Segment: @unchecked Sendable {
     let header: SegmentHeader
     let path: String
     let name: String
+    /// Where the segment after it is (made once: catching up looks for it each time).
+    let nextPath: String
     let fd: Int32
 
     init(directory: String, number: UInt32, writable: Bool) throws {
@@ -60,6 +62,7 @@ final class Segment: @unchecked Sendable {
         self.number = number
         self.name = name
         self.path = path
+        self.nextPath = directory + "/" + StoreFormat.segmentName(number + 1)
         let fd = try Posix.open(path, writable ? O_RDWR : O_RDONLY)
         self.fd = fd
         do {
@@ -377,7 +380,7 @@ public final class EventStore: @unchecked Sendable {
             && $0.salt == cursor.segment.header.salt && $0.sequence == cursor.lastSequence
             && $0.end == UInt64(cursor.validEnd) } ?? false
         if !nothingNew {
-            caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode).events) ?? []
+            caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode, freeSpaceEndsLog: true).events) ?? []
         }
         do {
             try Posix.lockExclusive(lockFD, path: lockPath)
@@ -522,7 +525,7 @@ public final class EventStore: @unchecked Sendable {
         let trusted = cursor.checkedLayout == layout
         if trusted && startsFreeSpace(cursor.segment, at: cursor.validEnd) { return [] }
         if !trusted { try checkLastFrameInPlace() }
-        let events = try advance(asWriter: true, detectDamage: true, decode: decode, trustedLayout: trusted).events
+        let events = try advance(asWriter: true, detectDamage: true, decode: decode, freeSpaceEndsLog: trusted).events
         cursor.checkedLayout = layout
         return events
     }
@@ -669,12 +672,14 @@ public final class EventStore: @unchecked Sendable {
     /// With `decode` false (a commit's catch-up in a process nobody follows), events are folded
     /// encoded — checked and indexed by record, decoded when a record is read — and not returned.
     ///
-    /// With `trustedLayout` (a writer whose segment file was checked by path under the sync
-    /// gate's current layout generation: `writerCatchUp`), the file is not looked up by path
-    /// again, and free space ends the log without looking for a next segment (a roll-over cuts
-    /// the old segment at its last frame before it starts the next).
+    /// With `freeSpaceEndsLog`, free space ends the log without looking for a next segment (a
+    /// roll-over cuts the old segment at its last frame before it starts the next, so only a
+    /// repair moving files could put one after free space), and a writer does not look its file
+    /// up by path. Passed by a writer that checked its file under the sync gate's current layout
+    /// generation (`writerCatchUp`), and by a commit's look before the lock (a hint: the
+    /// catch-up under the lock completes it).
     func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false, decode: Bool = true,
-                 trustedLayout: Bool = false) throws -> Advance {
+                 freeSpaceEndsLog: Bool = false) throws -> Advance {
         var result = Advance()
         var reread = false
         while true {
@@ -683,7 +688,7 @@ public final class EventStore: @unchecked Sendable {
             cursor.fileSize = size
             var stop: (offset: Int64, why: Frame.Invalid)? = nil
             var stopAtZeros = false
-            if asWriter && !trustedLayout && !segment.isStillInPlace {
+            if asWriter && !freeSpaceEndsLog && !segment.isStillInPlace {
                 throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: 0)
             }
             if size < cursor.validEnd {
@@ -765,8 +770,8 @@ public final class EventStore: @unchecked Sendable {
                 readSize = min(Self.window, max(readSize * 2, needed))
             }
             let nextNumber = segment.number + 1
-            let nextExists = asWriter && trustedLayout && stopAtZeros && !checkFreeSpace ? false
-                : Posix.exists(path + "/" + StoreFormat.segmentName(nextNumber))
+            let nextExists = freeSpaceEndsLog && stopAtZeros && !checkFreeSpace ? false
+                : Posix.exists(segment.nextPath)
             var cleanEnd = stop == nil
             if let s = stop, stopAtZeros {
                 if !checkFreeSpace && !nextExists {
@@ -803,6 +808,10 @@ public final class EventStore: @unchecked Sendable {
                 if detectDamage { try damage(segment.name, Int(stop.offset), stop.why.description, asWriter: asWriter, into: &result) }
                 return result
             }
+            // A reader that reports no damage stops here whatever follows (usually a frame another
+            // process is writing right now): the scan below would read the rest of the file —
+            // its pre-allocated megabyte — for nothing.
+            if !asWriter && !detectDamage { return result }
             if let later = try laterValidFrame(in: segment, after: stop.offset, size: size) {
                 if detectDamage {
                     try damage(segment.name, Int(stop.offset), "\(stop.why); a valid transaction follows at byte \(later)", asWriter: asWriter, into: &result)
