@@ -64,12 +64,11 @@ struct RecordEntry: Sendable {
         self.lastSequence = lastSequence
     }
 
-    /// A record whose first event is still encoded.
-    private init(first: EncodedEvent, at position: LogPosition, sequence: UInt64) {
+    /// A record no event has named yet (its first event is then folded encoded).
+    fileprivate init() {
         self.folded = nil
-        self.pending = [first]
-        self.history = [position]
-        self.lastSequence = sequence
+        self.history = []
+        self.lastSequence = 0
     }
 
     /// The number of events applied: what the next event's `baseVersion` must be (no decoding).
@@ -110,20 +109,18 @@ struct RecordEntry: Sendable {
 
     /// Folds an event of another process without decoding it. A record others keep changing
     /// is decoded every `pendingLimit` events, so reading it never decodes more than that and
-    /// its encoded events do not pile up.
-    mutating func fold(encoded e: EncodedEvent, sequence: UInt64, at position: LogPosition) {
+    /// its encoded events do not pile up. Returns whether the record had no pending events before.
+    @discardableResult
+    mutating func fold(encoded e: EncodedEvent, sequence: UInt64, at position: LogPosition) -> Bool {
+        let wasFolded = pending.isEmpty
         if pending.count >= Self.pendingLimit { materialize() }
         pending.append(e)
         if history.last != position { history.append(position) }
         lastSequence = sequence
+        return wasFolded
     }
 
     static let pendingLimit = 16
-
-    /// A new record from an encoded event.
-    static func created(by e: EncodedEvent, sequence: UInt64, at position: LogPosition) -> RecordEntry {
-        RecordEntry(first: e, at: position, sequence: sequence)
-    }
 }
 
 extension RecordState {
@@ -207,14 +204,15 @@ public struct StoreView: Sendable {
 
     /// Refuses events built on stale versions; checks events of one transaction in order.
     func validate(_ events: [Event]) throws(StaleEdit) {
+        // Versions this transaction moved on; not kept for one event (most commits: no hashing).
         var versions: [RecordID: UInt64] = [:]
         for e in events {
-            let current = versions[e.record] ?? entry(e.record)?.version ?? 0
+            let current = (versions.isEmpty ? nil : versions[e.record]) ?? entry(e.record)?.version ?? 0
             if e.baseVersion != current {
                 let last = entry(e.record)?.state.lastEvent
                 throw StaleEdit(record: e.record, expectedVersion: e.baseVersion, currentVersion: current, lastEvent: last)
             }
-            versions[e.record] = current + 1
+            if events.count > 1 { versions[e.record] = current + 1 }
         }
     }
 
@@ -248,20 +246,21 @@ public struct StoreView: Sendable {
     /// (`materializeAll`, or `RecordEntry.state`). Every writer folds every other process's
     /// frames while it holds the write lock, so this is on the commit's serialised path.
     mutating func apply(encoded events: [EncodedEvent], records: [RecordID], sequence: UInt64, at position: LogPosition) {
+        let snapshot = self.snapshot
+        /// The entry a record not in the overlay starts from: the snapshot's, or a new one.
+        func start(_ id: RecordID, added: inout Bool) -> RecordEntry {
+            if let entry = snapshot?.entry(id) { return entry }
+            added = true
+            return RecordEntry()
+        }
         for (e, id) in zip(events, records) {
-            if let i = overlay.index(forKey: id) {
-                if overlay.values[i].pending.isEmpty { unfolded.append(id) }
-                overlay.values[i].fold(encoded: e, sequence: sequence, at: position)
-                continue
+            // One hash lookup whether the overlay has the record or not (this runs for every
+            // event of every process, under the write lock).
+            var added = false
+            if overlay[id, default: start(id, added: &added)].fold(encoded: e, sequence: sequence, at: position) {
+                unfolded.append(id)
             }
-            if var fromSnapshot = snapshot?.entry(id) {
-                fromSnapshot.fold(encoded: e, sequence: sequence, at: position)
-                overlay[id] = fromSnapshot
-            } else {
-                overlay[id] = .created(by: e, sequence: sequence, at: position)
-                addedSinceSnapshot[id.kind, default: 0] += 1
-            }
-            unfolded.append(id)
+            if added { addedSinceSnapshot[id.kind, default: 0] += 1 }
         }
         lastSequence = sequence
     }
