@@ -48,8 +48,9 @@ public struct RecordState: Hashable, Sendable {
 /// `state` decodes them when read. So a writer folds the others' frames by record id and
 /// version only, and decodes just the records its command (or anyone) reads.
 struct RecordEntry: Sendable {
-    /// The state folded so far; nil while even the record's first event is encoded.
-    private var folded: RecordState?
+    /// The state folded so far, boxed; nil while even the record's first event is encoded.
+    private var box: FoldedState?
+    private var folded: RecordState? { box?.state }
     /// Events after `folded`, oldest first, not decoded yet.
     private(set) var pending: [EncodedEvent] = []
     /// Frames holding the record's events, oldest first (a frame appears once even if it holds
@@ -59,14 +60,14 @@ struct RecordEntry: Sendable {
     var lastSequence: UInt64
 
     init(state: RecordState, history: [LogPosition], lastSequence: UInt64) {
-        self.folded = state
+        self.box = FoldedState(state)
         self.history = history
         self.lastSequence = lastSequence
     }
 
     /// A record no event has named yet (its first event is then folded encoded).
     fileprivate init() {
-        self.folded = nil
+        self.box = nil
         self.history = []
         self.lastSequence = 0
     }
@@ -77,13 +78,13 @@ struct RecordEntry: Sendable {
     /// The record's current state (decodes the pending events, if any, each time).
     var state: RecordState {
         get { pending.isEmpty ? folded! : Self.fold(folded, pending) }
-        set { folded = newValue; pending = [] }
+        set { box = FoldedState(newValue); pending = [] }
     }
 
     /// Decodes the pending events into the state.
     mutating func materialize() {
         guard !pending.isEmpty else { return }
-        folded = Self.fold(folded, pending)
+        box = FoldedState(Self.fold(folded, pending))
         pending = []
     }
 
@@ -102,7 +103,8 @@ struct RecordEntry: Sendable {
 
     mutating func fold(_ e: Event, sequence: UInt64, at position: LogPosition) {
         materialize()
-        folded!.fold(e)
+        if !isKnownUniquelyReferenced(&box) { box = FoldedState(box!.state) }
+        box!.state.fold(e)
         if history.last != position { history.append(position) }
         lastSequence = sequence
     }
@@ -121,6 +123,15 @@ struct RecordEntry: Sendable {
     }
 
     static let pendingLimit = 16
+}
+
+/// A record's folded state in a box of its own: an entry is then a few words, and the overlay's
+/// hash table (which grows by a record per creation, every process folding every commit) moves
+/// and touches 8 bytes per record for it rather than the whole state. Copied before a change
+/// when shared (copy on write), as the state itself would be.
+final class FoldedState: @unchecked Sendable {
+    var state: RecordState
+    init(_ state: RecordState) { self.state = state }
 }
 
 extension RecordState {
