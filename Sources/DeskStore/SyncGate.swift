@@ -138,6 +138,10 @@ final class SyncGate: @unchecked Sendable {
     /// the file it holds is still the log's: its commits then only look at the bytes at their
     /// valid end (`EventStore.writerCatchUp`). Roll-overs and cut torn tails need no bump: they
     /// only cut at or after every writer's valid end, which a writer sees as end of file there.
+    ///
+    /// What it cannot cover: a repair by an opsdesk of sync file version 1 (it bumps nothing),
+    /// and a sync file deleted while processes have it mapped (a repair then bumps a new file
+    /// they never look at). Neither file is to be removed or replaced while the store is open.
     var layoutGeneration: UInt64 { opsdesk_atomic_load64(layoutWord) }
 
     func bumpLayoutGeneration() { opsdesk_atomic_add64(layoutWord, 1) }
