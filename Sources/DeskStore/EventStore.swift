@@ -375,11 +375,7 @@ public final class EventStore: @unchecked Sendable {
         // Skipped when the tail last published in `sync` is exactly where this process stands
         // (nobody appended since: a lone writer saves three system calls per commit). Only a
         // hint: the catch-up under the lock reads the file whatever the marker says.
-        let tail = syncGate?.appended
-        let nothingNew = tail.map { $0.boot == syncGate?.boot && $0.segment == cursor.segment.number
-            && $0.salt == cursor.segment.header.salt && $0.sequence == cursor.lastSequence
-            && $0.end == UInt64(cursor.validEnd) } ?? false
-        if !nothingNew {
+        if !publishedTailIsMine(syncGate) {
             caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode, freeSpaceEndsLog: true).events) ?? []
         }
         do {
@@ -523,11 +519,23 @@ public final class EventStore: @unchecked Sendable {
         guard let gate = syncGate else { return try advance(asWriter: true, detectDamage: true, decode: decode).events }
         let layout = gate.layoutGeneration
         let trusted = cursor.checkedLayout == layout
-        if trusted && startsFreeSpace(cursor.segment, at: cursor.validEnd) { return [] }
+        // The header is read only when the published tail is this process's own: else another
+        // process has most likely appended since (with many writers, nearly always), and the
+        // frame is read right away.
+        if trusted && publishedTailIsMine(gate) && startsFreeSpace(cursor.segment, at: cursor.validEnd) { return [] }
         if !trusted { try checkLastFrameInPlace() }
         let events = try advance(asWriter: true, detectDamage: true, decode: decode, freeSpaceEndsLog: trusted).events
         cursor.checkedLayout = layout
         return events
+    }
+
+    /// Whether the tail last published in `sync` is exactly where this process stands: nobody
+    /// appended since, as far as the marker tells (a hint only: a writer may die between its
+    /// write and its marker, a process without the gate publishes none).
+    private func publishedTailIsMine(_ gate: SyncGate?) -> Bool {
+        guard let gate, let tail = gate.appended else { return false }
+        return tail.boot == gate.boot && tail.segment == cursor.segment.number && tail.salt == cursor.segment.header.salt
+            && tail.sequence == cursor.lastSequence && tail.end == UInt64(cursor.validEnd)
     }
 
     /// Whether a whole zero frame header is at `offset` (false for anything else: a frame, the
