@@ -217,6 +217,28 @@ import ITSM
         #expect(try EventStore.open(at: dir.sub("s")).view.lastSequence == 3)
     }
 
+    /// While the layout generation stays, a writer's commit does not look its segment up by path
+    /// (the point: no path lookups per commit). Proved by moving the file away between two
+    /// commits and back: the second commit still goes to it. Once the generation moves (as
+    /// repair moves it), the writer looks and refuses a file that is not in place.
+    @Test func aWriterLooksItsSegmentUpByPathOnlyWhenTheLayoutGenerationMoved() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"))
+        try store.commit { _ in [created(inc(1))] }
+        let segment = dir.sub("s/") + seg1, aside = dir.sub("aside")
+        #expect(rename(segment, aside) == 0)
+        try store.commit { _ in [created(inc(2))] }
+        #expect(rename(aside, segment) == 0)
+        #expect(try EventStore.open(at: dir.sub("s"), readOnly: true).view.lastSequence == 2)
+        #expect(rename(segment, aside) == 0)
+        try #require(SyncGate.open(directory: dir.sub("s"))).bumpLayoutGeneration()
+        let error = #expect(throws: StoreError.self) { try store.commit { _ in [created(inc(3))] } }
+        guard case .logRewound? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(rename(aside, segment) == 0)
+        #expect(try EventStore.verify(at: dir.sub("s")).isIntact)
+        #expect(try EventStore.open(at: dir.sub("s")).view.lastSequence == 2)
+    }
+
     @Test func damageInAnEarlierSegmentIsDamageEvenAtItsEnd() throws {
         let dir = TempDir()
         let store = try EventStore.create(at: dir.sub("s"), segmentLimit: 400)
