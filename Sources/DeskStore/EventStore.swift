@@ -52,6 +52,8 @@ final class Segment: @unchecked Sendable {
     let header: SegmentHeader
     let path: String
     let name: String
+    /// Where the segment after it is (made once: catching up looks for it each time).
+    let nextPath: String
     let fd: Int32
 
     init(directory: String, number: UInt32, writable: Bool) throws {
@@ -60,6 +62,7 @@ final class Segment: @unchecked Sendable {
         self.number = number
         self.name = name
         self.path = path
+        self.nextPath = directory + "/" + StoreFormat.segmentName(number + 1)
         let fd = try Posix.open(path, writable ? O_RDWR : O_RDONLY)
         self.fd = fd
         do {
@@ -117,8 +120,12 @@ struct Cursor {
     /// Where that frame ends (not always `validEnd`: a new segment may have no frames yet).
     var lastFrameEnd: UInt64 = 0
     var lastFrameHash: Digest32
-    /// The segment file's size when last looked at (frames, then pre-allocated zeros).
+    /// The segment file's size when last looked at (frames, then pre-allocated zeros). After a
+    /// commit's fast catch-up it may be behind other writers' pre-allocation (see `commit`).
     var fileSize: Int64 = 0
+    /// The sync gate's layout generation under which this process, as a writer, last checked its
+    /// segment file by path (nil: not yet; see `EventStore.writerCatchUp`).
+    var checkedLayout: UInt64? = nil
 }
 
 /// The crash-safe, multi-process event store: an append-only log of checksummed frames,
@@ -368,12 +375,8 @@ public final class EventStore: @unchecked Sendable {
         // Skipped when the tail last published in `sync` is exactly where this process stands
         // (nobody appended since: a lone writer saves three system calls per commit). Only a
         // hint: the catch-up under the lock reads the file whatever the marker says.
-        let tail = syncGate?.appended
-        let nothingNew = tail.map { $0.boot == syncGate?.boot && $0.segment == cursor.segment.number
-            && $0.salt == cursor.segment.header.salt && $0.sequence == cursor.lastSequence
-            && $0.end == UInt64(cursor.validEnd) } ?? false
-        if !nothingNew {
-            caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode).events) ?? []
+        if !publishedTailIsMine(syncGate) {
+            caughtUp = (try? advance(asWriter: false, detectDamage: false, decode: decode, freeSpaceEndsLog: true).events) ?? []
         }
         do {
             try Posix.lockExclusive(lockFD, path: lockPath)
@@ -382,7 +385,7 @@ public final class EventStore: @unchecked Sendable {
             throw error
         }
         do {
-            caughtUp += try advance(asWriter: true, detectDamage: true, decode: decode).events
+            caughtUp += try writerCatchUp(decode: decode)
         } catch let e as StoreError {
             if case .syncFailed = e { writeDisabled = e.description }
             throw e
@@ -406,6 +409,12 @@ public final class EventStore: @unchecked Sendable {
             throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
         }
         let sequence = cursor.lastSequence + 1
+        // After a fast catch-up `fileSize` is what this process last knew (other writers may have
+        // pre-allocated further): asked again where it decides something — a roll-over cutting
+        // the free space off, pre-allocating more, taking back a failed write.
+        if cursor.validEnd + Int64(frame.count) > min(cursor.fileSize, Int64(segmentLimit)) {
+            cursor.fileSize = try Posix.size(cursor.segment.fd, path: cursor.segment.path)
+        }
         if cursor.validEnd + Int64(frame.count) > Int64(segmentLimit)
             && cursor.validEnd > Int64(StoreFormat.segmentHeaderSize) {
             do {
@@ -496,6 +505,63 @@ public final class EventStore: @unchecked Sendable {
         }
         deliver(events)
         return CommitReceipt(sequence: sequence, position: position, events: events)
+    }
+
+    /// The catch-up of a commit, under the write lock. With a sync gate, a writer that checked its
+    /// segment file by path under the current layout generation (no repair since:
+    /// `SyncGate.layoutGeneration`) only reads the frame header at its valid end: zeros there are
+    /// the log's free space, so nobody appended since — a frame would be there, and a roll-over
+    /// or a cut torn tail would have ended the file there — and there is nothing to read. That
+    /// saves a commit four system calls, two of them path lookups, and an allocation. Anything
+    /// else is read by `advance`; when the generation moved (or was never seen), only after
+    /// checking that the last frame this process read is still where it was, byte for byte.
+    private func writerCatchUp(decode: Bool) throws -> [Event] {
+        guard let gate = syncGate else { return try advance(asWriter: true, detectDamage: true, decode: decode).events }
+        let layout = gate.layoutGeneration
+        let trusted = cursor.checkedLayout == layout
+        // The header is read only when the published tail is this process's own: else another
+        // process has most likely appended since (with many writers, nearly always), and the
+        // frame is read right away.
+        if trusted && publishedTailIsMine(gate) && startsFreeSpace(cursor.segment, at: cursor.validEnd) { return [] }
+        if !trusted { try checkLastFrameInPlace() }
+        let events = try advance(asWriter: true, detectDamage: true, decode: decode, freeSpaceEndsLog: trusted).events
+        cursor.checkedLayout = layout
+        return events
+    }
+
+    /// Whether the tail last published in `sync` is exactly where this process stands: nobody
+    /// appended since, as far as the marker tells (a hint only: a writer may die between its
+    /// write and its marker, a process without the gate publishes none).
+    private func publishedTailIsMine(_ gate: SyncGate?) -> Bool {
+        guard let gate, let tail = gate.appended else { return false }
+        return tail.boot == gate.boot && tail.segment == cursor.segment.number && tail.salt == cursor.segment.header.salt
+            && tail.sequence == cursor.lastSequence && tail.end == UInt64(cursor.validEnd)
+    }
+
+    /// Whether a whole zero frame header is at `offset` (false for anything else: a frame, the
+    /// end of the file, an error — for `advance` to sort out).
+    private func startsFreeSpace(_ segment: Segment, at offset: Int64) -> Bool {
+        withUnsafeTemporaryAllocation(byteCount: StoreFormat.frameHeaderSize, alignment: 8) { b in
+            guard (try? Posix.read(segment.fd, at: offset, into: b, path: segment.path)) == b.count else { return false }
+            return StoreFormat.startsFreeSpace(UnsafeRawBufferPointer(b), at: 0)
+        }
+    }
+
+    /// Refuses to go on (`logRewound`) when the last frame this process read in its segment is
+    /// no longer there byte for byte: a repair cut the log before it, and other writers' frames
+    /// and free space may have filled the file up to and past this process's valid end since —
+    /// the size check in `advance` cannot tell, and a frame written there would follow a hole.
+    private func checkLastFrameInPlace() throws {
+        let segment = cursor.segment
+        guard let start = cursor.lastFrameStart, start.segment == segment.number, cursor.lastFrameHash.count == 32,
+              cursor.lastFrameEnd > start.offset,
+              cursor.lastFrameEnd - start.offset <= UInt64(StoreFormat.maxPayload + StoreFormat.frameOverhead) else { return }
+        let length = Int(cursor.lastFrameEnd - start.offset)
+        let bytes = try Posix.read(segment.fd, at: Int64(start.offset), count: length, path: segment.path)
+        guard bytes.count == length, bytes.withUnsafeBytes({ sha256($0) }) == cursor.lastFrameHash else {
+            let size = try Posix.size(segment.fd, path: segment.path)
+            throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: Int(size))
+        }
     }
 
     /// After a frame that grew the file to `end`, pre-writes zeros after it, so that the next
@@ -613,7 +679,15 @@ public final class EventStore: @unchecked Sendable {
     ///
     /// With `decode` false (a commit's catch-up in a process nobody follows), events are folded
     /// encoded — checked and indexed by record, decoded when a record is read — and not returned.
-    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false, decode: Bool = true) throws -> Advance {
+    ///
+    /// With `freeSpaceEndsLog`, free space ends the log without looking for a next segment (a
+    /// roll-over cuts the old segment at its last frame before it starts the next, so only a
+    /// repair moving files could put one after free space), and a writer does not look its file
+    /// up by path. Passed by a writer that checked its file under the sync gate's current layout
+    /// generation (`writerCatchUp`), and by a commit's look before the lock (a hint: the
+    /// catch-up under the lock completes it).
+    func advance(asWriter: Bool, detectDamage: Bool, checkFreeSpace: Bool = false, decode: Bool = true,
+                 freeSpaceEndsLog: Bool = false) throws -> Advance {
         var result = Advance()
         var reread = false
         while true {
@@ -622,7 +696,7 @@ public final class EventStore: @unchecked Sendable {
             cursor.fileSize = size
             var stop: (offset: Int64, why: Frame.Invalid)? = nil
             var stopAtZeros = false
-            if asWriter && !segment.isStillInPlace {
+            if asWriter && !freeSpaceEndsLog && !segment.isStillInPlace {
                 throw StoreError.logRewound(segment: segment.name, expected: Int(cursor.validEnd), found: 0)
             }
             if size < cursor.validEnd {
@@ -704,7 +778,8 @@ public final class EventStore: @unchecked Sendable {
                 readSize = min(Self.window, max(readSize * 2, needed))
             }
             let nextNumber = segment.number + 1
-            let nextExists = Posix.exists(path + "/" + StoreFormat.segmentName(nextNumber))
+            let nextExists = freeSpaceEndsLog && stopAtZeros && !checkFreeSpace ? false
+                : Posix.exists(segment.nextPath)
             var cleanEnd = stop == nil
             if let s = stop, stopAtZeros {
                 if !checkFreeSpace && !nextExists {
@@ -741,6 +816,10 @@ public final class EventStore: @unchecked Sendable {
                 if detectDamage { try damage(segment.name, Int(stop.offset), stop.why.description, asWriter: asWriter, into: &result) }
                 return result
             }
+            // A reader that reports no damage stops here whatever follows (usually a frame another
+            // process is writing right now): the scan below would read the rest of the file —
+            // its pre-allocated megabyte — for nothing.
+            if !asWriter && !detectDamage { return result }
             if let later = try laterValidFrame(in: segment, after: stop.offset, size: size) {
                 if detectDamage {
                     try damage(segment.name, Int(stop.offset), "\(stop.why); a valid transaction follows at byte \(later)", asWriter: asWriter, into: &result)

@@ -239,6 +239,11 @@ extension EventStore {
         defer { close(lockFD) }
         try Posix.lockExclusive(lockFD, path: lockPath)
         defer { Posix.unlock(lockFD) }
+        // Writers open elsewhere trust the segment files they checked while the layout generation
+        // stays (`EventStore.writerCatchUp`): bumped before anything changes, so that a repair
+        // that dies half-way still makes them look again. (Without a usable sync file, writers
+        // check their files by path at every commit.)
+        SyncGate.open(directory: path)?.bumpLayoutGeneration()
         let qdir = path + "/" + quarantineName
         try Posix.makeDirectory(qdir)
         let stamp = Int(Date().timeIntervalSince1970)

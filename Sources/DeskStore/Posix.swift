@@ -44,19 +44,27 @@ enum Posix {
     /// Reads exactly `count` bytes at `offset`, or fewer if the file is shorter.
     static func read(_ fd: Int32, at offset: Int64, count: Int, path: String) throws(StoreError) -> [UInt8] {
         guard count > 0 else { return [] }
-        var failure: Int32 = 0
+        var failure: StoreError? = nil
         let buffer = [UInt8](unsafeUninitializedCapacity: count) { b, initialized in
-            var done = 0
-            while done < count {
-                let n = pread(fd, b.baseAddress! + done, count - done, off_t(offset + Int64(done)))
-                if n < 0 { if errno == EINTR { continue }; failure = errno; break }
-                if n == 0 { break }
-                done += n
+            do throws(StoreError) { initialized = try read(fd, at: offset, into: UnsafeMutableRawBufferPointer(b), path: path) } catch {
+                failure = error
+                initialized = 0
             }
-            initialized = done
         }
-        if failure != 0 { throw StoreError.fromErrno("read", path, failure) }
+        if let failure { throw failure }
         return buffer
+    }
+
+    /// Fills `buffer` from `offset`; returns the bytes read (fewer if the file is shorter).
+    static func read(_ fd: Int32, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(StoreError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))
+            if n < 0 { if errno == EINTR { continue }; throw StoreError.fromErrno("read", path) }
+            if n == 0 { break }
+            done += n
+        }
+        return done
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }

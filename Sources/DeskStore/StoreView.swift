@@ -48,8 +48,9 @@ public struct RecordState: Hashable, Sendable {
 /// `state` decodes them when read. So a writer folds the others' frames by record id and
 /// version only, and decodes just the records its command (or anyone) reads.
 struct RecordEntry: Sendable {
-    /// The state folded so far; nil while even the record's first event is encoded.
-    private var folded: RecordState?
+    /// The state folded so far, boxed; nil while even the record's first event is encoded.
+    private var box: FoldedState?
+    private var folded: RecordState? { box?.state }
     /// Events after `folded`, oldest first, not decoded yet.
     private(set) var pending: [EncodedEvent] = []
     /// Frames holding the record's events, oldest first (a frame appears once even if it holds
@@ -59,17 +60,16 @@ struct RecordEntry: Sendable {
     var lastSequence: UInt64
 
     init(state: RecordState, history: [LogPosition], lastSequence: UInt64) {
-        self.folded = state
+        self.box = FoldedState(state)
         self.history = history
         self.lastSequence = lastSequence
     }
 
-    /// A record whose first event is still encoded.
-    private init(first: EncodedEvent, at position: LogPosition, sequence: UInt64) {
-        self.folded = nil
-        self.pending = [first]
-        self.history = [position]
-        self.lastSequence = sequence
+    /// A record no event has named yet (its first event is then folded encoded).
+    fileprivate init() {
+        self.box = nil
+        self.history = []
+        self.lastSequence = 0
     }
 
     /// The number of events applied: what the next event's `baseVersion` must be (no decoding).
@@ -78,13 +78,13 @@ struct RecordEntry: Sendable {
     /// The record's current state (decodes the pending events, if any, each time).
     var state: RecordState {
         get { pending.isEmpty ? folded! : Self.fold(folded, pending) }
-        set { folded = newValue; pending = [] }
+        set { box = FoldedState(newValue); pending = [] }
     }
 
     /// Decodes the pending events into the state.
     mutating func materialize() {
         guard !pending.isEmpty else { return }
-        folded = Self.fold(folded, pending)
+        box = FoldedState(Self.fold(folded, pending))
         pending = []
     }
 
@@ -103,27 +103,35 @@ struct RecordEntry: Sendable {
 
     mutating func fold(_ e: Event, sequence: UInt64, at position: LogPosition) {
         materialize()
-        folded!.fold(e)
+        if !isKnownUniquelyReferenced(&box) { box = FoldedState(box!.state) }
+        box!.state.fold(e)
         if history.last != position { history.append(position) }
         lastSequence = sequence
     }
 
     /// Folds an event of another process without decoding it. A record others keep changing
     /// is decoded every `pendingLimit` events, so reading it never decodes more than that and
-    /// its encoded events do not pile up.
-    mutating func fold(encoded e: EncodedEvent, sequence: UInt64, at position: LogPosition) {
+    /// its encoded events do not pile up. Returns whether the record had no pending events before.
+    @discardableResult
+    mutating func fold(encoded e: EncodedEvent, sequence: UInt64, at position: LogPosition) -> Bool {
+        let wasFolded = pending.isEmpty
         if pending.count >= Self.pendingLimit { materialize() }
         pending.append(e)
         if history.last != position { history.append(position) }
         lastSequence = sequence
+        return wasFolded
     }
 
     static let pendingLimit = 16
+}
 
-    /// A new record from an encoded event.
-    static func created(by e: EncodedEvent, sequence: UInt64, at position: LogPosition) -> RecordEntry {
-        RecordEntry(first: e, at: position, sequence: sequence)
-    }
+/// A record's folded state in a box of its own: an entry is then a few words, and the overlay's
+/// hash table (which grows by a record per creation, every process folding every commit) moves
+/// and touches 8 bytes per record for it rather than the whole state. Copied before a change
+/// when shared (copy on write), as the state itself would be.
+final class FoldedState: @unchecked Sendable {
+    var state: RecordState
+    init(_ state: RecordState) { self.state = state }
 }
 
 extension RecordState {
@@ -207,14 +215,15 @@ public struct StoreView: Sendable {
 
     /// Refuses events built on stale versions; checks events of one transaction in order.
     func validate(_ events: [Event]) throws(StaleEdit) {
+        // Versions this transaction moved on; not kept for one event (most commits: no hashing).
         var versions: [RecordID: UInt64] = [:]
         for e in events {
-            let current = versions[e.record] ?? entry(e.record)?.version ?? 0
+            let current = (versions.isEmpty ? nil : versions[e.record]) ?? entry(e.record)?.version ?? 0
             if e.baseVersion != current {
                 let last = entry(e.record)?.state.lastEvent
                 throw StaleEdit(record: e.record, expectedVersion: e.baseVersion, currentVersion: current, lastEvent: last)
             }
-            versions[e.record] = current + 1
+            if events.count > 1 { versions[e.record] = current + 1 }
         }
     }
 
@@ -248,20 +257,21 @@ public struct StoreView: Sendable {
     /// (`materializeAll`, or `RecordEntry.state`). Every writer folds every other process's
     /// frames while it holds the write lock, so this is on the commit's serialised path.
     mutating func apply(encoded events: [EncodedEvent], records: [RecordID], sequence: UInt64, at position: LogPosition) {
+        let snapshot = self.snapshot
+        /// The entry a record not in the overlay starts from: the snapshot's, or a new one.
+        func start(_ id: RecordID, added: inout Bool) -> RecordEntry {
+            if let entry = snapshot?.entry(id) { return entry }
+            added = true
+            return RecordEntry()
+        }
         for (e, id) in zip(events, records) {
-            if let i = overlay.index(forKey: id) {
-                if overlay.values[i].pending.isEmpty { unfolded.append(id) }
-                overlay.values[i].fold(encoded: e, sequence: sequence, at: position)
-                continue
+            // One hash lookup whether the overlay has the record or not (this runs for every
+            // event of every process, under the write lock).
+            var added = false
+            if overlay[id, default: start(id, added: &added)].fold(encoded: e, sequence: sequence, at: position) {
+                unfolded.append(id)
             }
-            if var fromSnapshot = snapshot?.entry(id) {
-                fromSnapshot.fold(encoded: e, sequence: sequence, at: position)
-                overlay[id] = fromSnapshot
-            } else {
-                overlay[id] = .created(by: e, sequence: sequence, at: position)
-                addedSinceSnapshot[id.kind, default: 0] += 1
-            }
-            unfolded.append(id)
+            if added { addedSinceSnapshot[id.kind, default: 0] += 1 }
         }
         lastSequence = sequence
     }

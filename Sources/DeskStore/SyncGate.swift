@@ -38,17 +38,29 @@ import Foundation
 ///
 /// Layout (4096 bytes): "OPSDSYNC", version u16 at 8; the appended marker at 64; the durable
 /// marker at 192; at 320 a u32 that leaders bump when they let go of the sync lock (a futex:
-/// only a wake-up call, see `makeDurable`). Anything else there (another version, damage) disables the gate for this
-/// process: every commit then syncs for itself and catches up by reading the log.
+/// only a wake-up call, see `makeDurable`); at 384 the layout generation (u64, see
+/// `layoutGeneration`); at 448 the count of processes asleep on the futex (u32). Anything else
+/// there (another version, damage) disables the gate for this process: every commit then syncs
+/// for itself, catches up by reading the log and checks its segment file by path each time.
+///
+/// Version 1 had no layout generation and no sleeper count (the bytes were zero). A version-1
+/// file is upgraded in place by the first process of version 2 that opens it: processes of
+/// version 1 that opened it before go on with it (they never bump the generation, but their
+/// writers check the files by path at every commit anyway, and their sleepers, uncounted, may
+/// sleep through a wake-up until `patience`); those that open it after run without the gate.
 final class SyncGate: @unchecked Sendable {
     static let fileName = "sync"
     static let fileSize = 4096
     static let magic: [UInt8] = Array("OPSDSYNC".utf8)
-    static let version: UInt16 = 1
+    static let version: UInt16 = 2
     static let appendedOffset = 64
     static let durableOffset = 192
     /// A 32-bit counter bumped after every leader's turn: the futex followers sleep on.
     static let endedOffset = 320
+    /// A 64-bit counter bumped by whatever replaces, moves or shortens segment files (repair).
+    static let layoutOffset = 384
+    /// How many processes may be asleep on the futex: a leader calls wake only when it is not 0.
+    static let waitersOffset = 448
 
     let path: String
     let boot: BootID
@@ -102,15 +114,40 @@ final class SyncGate: @unchecked Sendable {
         return gate
     }
 
-    /// Writes the header into a fresh (all-zero) file; false when the header is another one.
+    /// Writes the header into a fresh (all-zero) file, upgrades a version-1 header (its
+    /// other bytes are zero, as a fresh version 2 has them); false when the header is another one.
     private func checkHeader() -> Bool {
-        var expected = Self.magic
-        withUnsafeBytes(of: Self.version.littleEndian) { expected.append(contentsOf: $0) }
+        func header(_ version: UInt16) -> [UInt8] {
+            var bytes = Self.magic
+            withUnsafeBytes(of: version.littleEndian) { bytes.append(contentsOf: $0) }
+            return bytes
+        }
+        let expected = header(Self.version)
         let present = UnsafeRawBufferPointer(start: base, count: expected.count)
         if present.elementsEqual(expected) { return true }
-        guard present.allSatisfy({ $0 == 0 }) else { return false }
+        guard present.allSatisfy({ $0 == 0 }) || present.elementsEqual(header(1)) else { return false }
         expected.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         return true
+    }
+
+    // MARK: The layout generation
+
+    /// Bumped (under the write lock, before the first change) by anything that replaces, moves
+    /// or shortens a segment file below frames a writer may have read — `repair`. A writer that
+    /// checked its segment file by path under one generation trusts, while it has not moved, that
+    /// the file it holds is still the log's: its commits then only look at the bytes at their
+    /// valid end (`EventStore.writerCatchUp`). Roll-overs and cut torn tails need no bump: they
+    /// only cut at or after every writer's valid end, which a writer sees as end of file there.
+    ///
+    /// What it cannot cover: a repair by an opsdesk of sync file version 1 (it bumps nothing),
+    /// and a sync file deleted while processes have it mapped (a repair then bumps a new file
+    /// they never look at). Neither file is to be removed or replaced while the store is open.
+    var layoutGeneration: UInt64 { opsdesk_atomic_load64(layoutWord) }
+
+    func bumpLayoutGeneration() { opsdesk_atomic_add64(layoutWord, 1) }
+
+    private var layoutWord: UnsafeMutablePointer<UInt64> {
+        (base + Self.layoutOffset).assumingMemoryBound(to: UInt64.self)
     }
 
     // MARK: Markers
@@ -172,7 +209,8 @@ final class SyncGate: @unchecked Sendable {
     /// nothing and rethrows.
     ///
     /// Waiting for a leader is a futex on the file's `ended` word, not a blocking flock: a leader
-    /// lets go of the sync lock, then bumps `ended` and wakes the waiters, who read the durable
+    /// lets go of the sync lock, then bumps `ended` and wakes the waiters (if any are counted as
+    /// asleep: the wake-up is a system call, and usually nobody waits), who read the durable
     /// marker (memory) and, if it does not cover them, try the sync lock without blocking — one
     /// of them leads the next sync. A blocking flock would put each waiter to sleep twice (for
     /// the shared look at the marker, then in the queue for the exclusive lock) and wake every
@@ -192,7 +230,7 @@ final class SyncGate: @unchecked Sendable {
                 // release the lock first, then wake the waiters.
                 defer {
                     Posix.unlock(fd)
-                    opsdesk_futex_bump_and_wake(endedWord, 0)
+                    _ = opsdesk_futex_bump_and_wake(endedWord, waitersWord, 0)
                 }
                 if durable?.covers(mine, boot: boot) == true { return .coveredByAnother }
                 let target = leaderTarget(for: mine)
@@ -205,7 +243,7 @@ final class SyncGate: @unchecked Sendable {
                 try sync()
                 return .synced
             }
-            _ = opsdesk_futex_wait(endedWord, seen, Self.patience)
+            _ = opsdesk_futex_wait(endedWord, seen, waitersWord, Self.patience)
         }
     }
 
@@ -216,6 +254,12 @@ final class SyncGate: @unchecked Sendable {
     /// The word leaders bump after each sync (offset `endedOffset` of the mapped file).
     private var endedWord: UnsafeMutablePointer<UInt32> {
         (base + Self.endedOffset).assumingMemoryBound(to: UInt32.self)
+    }
+
+    /// How many may sleep on `endedWord` (offset `waitersOffset`): without sleepers a leader's
+    /// turn ends without the wake-up system call.
+    private var waitersWord: UnsafeMutablePointer<UInt32> {
+        (base + Self.waitersOffset).assumingMemoryBound(to: UInt32.self)
     }
 
     /// What the leader's sync will cover: the appended marker when it is in the leader's segment

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import CDeskStore
 import Testing
 import ITSM
 @testable import DeskStore
@@ -275,6 +276,50 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
             default: break
             }
         }
+    }
+
+    /// A leader's turn ends with a wake-up system call only when a sleeper is counted; a counted
+    /// sleeper is woken (its patience here is 60 s: a missed wake-up would show).
+    @Test func aLeaderWakesSleepersOnlyWhenOneIsCounted() throws {
+        final class Words: @unchecked Sendable {
+            let ended = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+            let waiters = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+            init() { ended.initialize(to: 0); waiters.initialize(to: 0) }
+            deinit { ended.deallocate(); waiters.deallocate() }
+        }
+        let w = Words()
+        #expect(opsdesk_futex_bump_and_wake(w.ended, w.waiters, 0) == 0, "nobody sleeps: no wake-up call")
+        #expect(opsdesk_atomic_load32(w.ended) == 1)
+        let seen = opsdesk_atomic_load32(w.ended)
+        let started = Date()
+        let sleeper = Background {
+            let rc = opsdesk_futex_wait(w.ended, seen, w.waiters, 60_000_000_000)
+            guard rc == 0 || rc == -EAGAIN else { throw SpawnError.timeout("futex wait returned \(rc)") }
+        }
+        #expect(eventually { opsdesk_atomic_load32(w.waiters) == 1 }, "the sleeper did not count itself")
+        usleep(20_000)   // most likely asleep in the kernel by now (if not, it finds the word bumped)
+        #expect(opsdesk_futex_bump_and_wake(w.ended, w.waiters, 0) == 1)
+        try sleeper.wait()
+        #expect(Date().timeIntervalSince(started) < 30, "the counted sleeper was not woken")
+        #expect(opsdesk_atomic_load32(w.waiters) == 0)
+    }
+
+    /// A sync file of version 1 (no layout generation, no sleeper count: those bytes are zero)
+    /// is upgraded in place and used; one of another version is left alone (see above).
+    @Test func aVersionOneSyncFileIsUpgradedInPlaceAndUsed() throws {
+        let dir = TempDir()
+        let path = dir.sub("s")
+        _ = try EventStore.create(at: path)
+        var v1 = SyncGate.magic + [1, 0]
+        v1 += [UInt8](repeating: 0, count: SyncGate.fileSize - v1.count)
+        writeBytes(v1, to: path + "/" + SyncGate.fileName)
+        let io = HeldSyncIO()
+        let store = try EventStore.open(at: path, io: io)
+        for n in 1...3 { try store.commit { _ in [created(inc(n))] } }
+        let bytes = fileBytes(path + "/" + SyncGate.fileName)
+        #expect(Array(bytes[8..<10]) == [2, 0])
+        #expect(syncMarkers(path).durable?.sequence == 3)
+        #expect(try EventStore.open(at: path, readOnly: true).view.lastSequence == 3)
     }
 
     @Test func theSyncFileIsGroupSharedWhateverTheUmask() throws {

@@ -188,6 +188,57 @@ import ITSM
         #expect(try EventStore.open(at: dir.sub("s")).view.lastSequence == 2)
     }
 
+    /// A writer that has committed trusts its segment file while the sync file's layout
+    /// generation stays. Repair cuts the log before this writer's frames (in the same file) and
+    /// bumps it; another writer then commits, and its pre-allocated zeros are back where this
+    /// writer's valid end was: the file is in place, long enough, and free space starts at that
+    /// offset — yet a frame written there would follow a hole and be lost to every reader.
+    @Test func aWriterOpenAcrossARepairRefusesToWriteAfterOthersRefilledItsSegment() throws {
+        let dir = TempDir()
+        let open = try EventStore.create(at: dir.sub("s"))
+        let receipts = try (1...6).map { n in try open.commit { _ in [created(inc(n))] } }
+        let validEnd = open.logEnd
+        // Frame 3 damaged in place (the same file, as a disk would do it).
+        let fd = Glibc.open(dir.sub("s/") + seg1, O_RDWR)
+        var byte: UInt8 = 0
+        #expect(pread(fd, &byte, 1, off_t(receipts[2].position.offset + 30)) == 1)
+        byte ^= 0x01
+        #expect(pwrite(fd, &byte, 1, off_t(receipts[2].position.offset + 30)) == 1)
+        close(fd)
+        #expect(try EventStore.repair(at: dir.sub("s")).keptTransactions == 2)
+        try EventStore.open(at: dir.sub("s")).commit { _ in [created(inc(100))] }
+        let bytes = fileBytes(dir.sub("s/") + seg1)
+        #expect(bytes.count > Int(validEnd) + StoreFormat.frameOverhead, "the other writer's free space should reach past the old valid end")
+        #expect(bytes[Int(validEnd)...].prefix(StoreFormat.frameHeaderSize).allSatisfy { $0 == 0 })
+        let error = #expect(throws: StoreError.self) { try open.commit { _ in [created(inc(900))] } }
+        guard case .logRewound? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(fileBytes(dir.sub("s/") + seg1) == bytes)
+        #expect(try EventStore.verify(at: dir.sub("s")).isIntact)
+        #expect(try EventStore.open(at: dir.sub("s")).view.lastSequence == 3)
+    }
+
+    /// While the layout generation stays, a writer's commit does not look its segment up by path
+    /// (the point: no path lookups per commit). Proved by moving the file away between two
+    /// commits and back: the second commit still goes to it. Once the generation moves (as
+    /// repair moves it), the writer looks and refuses a file that is not in place.
+    @Test func aWriterLooksItsSegmentUpByPathOnlyWhenTheLayoutGenerationMoved() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"))
+        try store.commit { _ in [created(inc(1))] }
+        let segment = dir.sub("s/") + seg1, aside = dir.sub("aside")
+        #expect(rename(segment, aside) == 0)
+        try store.commit { _ in [created(inc(2))] }
+        #expect(rename(aside, segment) == 0)
+        #expect(try EventStore.open(at: dir.sub("s"), readOnly: true).view.lastSequence == 2)
+        #expect(rename(segment, aside) == 0)
+        try #require(SyncGate.open(directory: dir.sub("s"))).bumpLayoutGeneration()
+        let error = #expect(throws: StoreError.self) { try store.commit { _ in [created(inc(3))] } }
+        guard case .logRewound? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(rename(aside, segment) == 0)
+        #expect(try EventStore.verify(at: dir.sub("s")).isIntact)
+        #expect(try EventStore.open(at: dir.sub("s")).view.lastSequence == 2)
+    }
+
     @Test func damageInAnEarlierSegmentIsDamageEvenAtItsEnd() throws {
         let dir = TempDir()
         let store = try EventStore.create(at: dir.sub("s"), segmentLimit: 400)

@@ -20,11 +20,16 @@ int opsdesk_file_size(int fd, int64_t *size);
 int opsdesk_file_id(int fd, const char *path, uint64_t *device, uint64_t *inode);
 /// Atomic (sequentially consistent) read of a 32-bit word in shared memory.
 uint32_t opsdesk_atomic_load32(const uint32_t *word);
+/// Atomic (sequentially consistent) read of, and addition to, a 64-bit word in shared memory.
+uint64_t opsdesk_atomic_load64(const uint64_t *word);
+void opsdesk_atomic_add64(uint64_t *word, uint64_t delta);
 /// Sleeps while `*word == expected` (a futex of memory mapped shared between processes), at most
-/// `timeout_ns`. 0 when woken, else -errno (EAGAIN: the word had changed; ETIMEDOUT; EINTR).
-int opsdesk_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
-/// Adds 1 to `*word` atomically, then wakes `count` (<= 0: all) of the processes sleeping on it.
-void opsdesk_futex_bump_and_wake(uint32_t *word, int count);
+/// `timeout_ns`, counted in `*waiters` while it may sleep. 0 when woken, else -errno (EAGAIN:
+/// the word had changed; ETIMEDOUT; EINTR).
+int opsdesk_futex_wait(uint32_t *word, uint32_t expected, uint32_t *waiters, int64_t timeout_ns);
+/// Adds 1 to `*word` atomically, then wakes `count` (<= 0: all) of the processes sleeping on it —
+/// only when `*waiters` counts any (see futex.c for why none is missed). 1 when it called wake.
+int opsdesk_futex_bump_and_wake(uint32_t *word, const uint32_t *waiters, int count);
 /// Sets `attr` so a thread made with it runs on any CPU the process may use but the caller's
 /// current one (see thread.c). 1 when set, 0 when there is no other CPU or it failed.
 #include <pthread.h>

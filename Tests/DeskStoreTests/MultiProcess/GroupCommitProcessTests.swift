@@ -194,5 +194,8 @@ extension MultiProcessTests {
         #expect((1...3).allSatisfy { reopened.view.record(inc($0)) != nil })
         #expect(reopened.view.record(RecordID(.incident, 7_000_001))?.version == 1, "the killed leader's appended frame was lost")
         #expect(try EventStore.verify(at: storePath).isIntact)
+        // Both slept counted, and uncounted themselves when they woke.
+        let sync = fileBytes(storePath + "/" + SyncGate.fileName)
+        #expect(sync[SyncGate.waitersOffset..<(SyncGate.waitersOffset + 4)].allSatisfy { $0 == 0 })
     }
 }
