@@ -75,6 +75,13 @@ enum SnapshotFormat {
         return n
     }
 
+    /// Whether `key(fromTail:)` would read `tail`, without making the string (opening a
+    /// snapshot checks a million of them; making each number's decimal string was most of that).
+    static func isKeyTail(_ tail: UnsafeRawBufferPointer) -> Bool {
+        guard let tag = tail.first else { return false }
+        return tag == 1 ? tail.count == 9 : tag == 2
+    }
+
     /// The key part of a composite key (after the kind and its 0x00); nil if malformed.
     static func key(fromTail tail: UnsafeRawBufferPointer) -> String? {
         guard let tag = tail.first else { return nil }
@@ -170,7 +177,7 @@ final class SnapshotImage: @unchecked Sendable {
             }
             let key = UnsafeRawBufferPointer(rebasing: b[(Int(keys) + Int(ko))..<(Int(keys) + Int(ko + kl))])
             guard key[Int(kindLen)] == 0,
-                  SnapshotFormat.key(fromTail: UnsafeRawBufferPointer(rebasing: key[(Int(kindLen) + 1)...])) != nil else {
+                  SnapshotFormat.isKeyTail(UnsafeRawBufferPointer(rebasing: key[(Int(kindLen) + 1)...])) else {
                 throw reject("index entry \(i) malformed")
             }
             if let p = previousKey, !Self.less(p, key) { throw reject("index not sorted at entry \(i)") }
