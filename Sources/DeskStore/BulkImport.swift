@@ -61,7 +61,7 @@ extension EventStore {
         let listening = stateLock.withLock { !listenersAreEmpty }
         var ledger = ImportLedger()
         let reader = LogEventReader(directory: path)
-        let behind = WriteBehind()
+        let behind = WriteBehind(records: ledger.records)
         var count = 0, eventCount = 0
         do {
             for events in transactions {
@@ -114,10 +114,11 @@ extension EventStore {
     private func appendCreations(_ events: [Event], to ledger: inout ImportLedger, behind: WriteBehind) throws -> Bool {
         let view = stateLock.withLock { current }
         let viewIsEmpty = view.overlay.isEmpty && view.snapshot == nil
+        let claimedBefore = ledger.claimed
         let allNew = events.withUnsafeBufferPointer { list -> Bool in
             for i in list.indices {
                 guard list[i].baseVersion == 0, viewIsEmpty || !view.contains(list[i].record), ledger.claim(list[i].record) else {
-                    ledger.unclaim(events[0..<i])
+                    ledger.unclaim(events[0..<i], downTo: claimedBefore)
                     return false
                 }
             }
@@ -125,27 +126,24 @@ extension EventStore {
         }
         guard allNew else { return false }
         // Only the sizes here (to place the frame); the bytes are made on the write-behind thread,
-        // and the records go into the ledger when their frame is written (`finishWrite`).
+        // which also notes the records in `ledger.records` once their frame is written.
         // With a string table only in a segment marked for them (a reader that does not know
         // tables then refuses the segment rather than skip events); an older store's segment
         // takes plain frames until the import moves on to a new, marked one.
         let tables = cursor.segment.header.incompatibleFeatures & StoreFormat.featureStringTables != 0
         let sizes = tables ? TableEncoder.sizes(of: events) : EventEncoder.sizes(of: events)
-        let records = events.map(\.record)
         let payload: WriteBehind.Payload
         // If the thread is still writing the last frame, encoding this one here beats waiting.
         if behind.isBusy {
             let (bytes, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: StoreFormat.frameHeaderSize, tail: 4)
-            payload = .encodedEvents(bytes, bodies)
+            payload = .encodedEvents(bytes, bodies, events)
         } else {
             payload = .events(events, sizes)
         }
         do {
-            let position = try appendFrame(payload, payloadSize: sizes.payload, ledger: &ledger,
-                                           behind: behind, records: records)
-            ledger.awaitWrite(of: records, createdAt: events.map(\.at), at: position)
+            try appendFrame(payload, payloadSize: sizes.payload, ledger: &ledger, behind: behind, claimedBefore: claimedBefore)
         } catch {
-            ledger.unclaim(events[...])
+            ledger.unclaim(events[...], downTo: claimedBefore)
             throw error
         }
         return true
@@ -166,7 +164,7 @@ extension EventStore {
         }()
         let frame = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4).bytes
         let position = try appendFrame(.encoded(frame), payloadSize: frame.count - StoreFormat.frameOverhead,
-                                       ledger: &ledger, behind: behind, records: [])
+                                       ledger: &ledger, behind: behind, claimedBefore: ledger.claimed)
         // Folded into the view only once written (a fold cannot be taken back).
         try finishWrite(behind, ledger: &ledger)
         stateLock.withLock { current.apply(events, sequence: cursor.lastSequence, at: position) }
@@ -174,7 +172,7 @@ extension EventStore {
 
     /// Moves one imported record into the view's overlay, read back from its event in the log.
     private func promote(_ slot: Int, of id: RecordID, ledger: inout ImportLedger, reader: LogEventReader) throws {
-        let reference = ledger.references[slot]
+        let reference = ledger.records.reference(slot)
         let event = try reader.event(at: reference, of: id)
         var fields: [String: FieldValue] = [:]
         for c in event.changes { fields[c.field] = c.to }
@@ -204,10 +202,11 @@ extension EventStore {
     /// Appends one frame after the last, starting a new segment when this one is full. The
     /// full segment is cut to its last frame and synced before the next one starts.
     /// The frame (of `payloadSize` bytes of payload) is made and written behind (`WriteBehind`)
-    /// once the one before it is written; `records` are those the caller claimed in `ledger`
-    /// for it, forgotten again if the write fails.
+    /// once the one before it is written; the claims the caller made in `ledger` since it held
+    /// `claimedBefore` are the frame's records, forgotten again if the write fails.
+    @discardableResult
     private func appendFrame(_ payload: WriteBehind.Payload, payloadSize: Int, ledger: inout ImportLedger,
-                             behind: WriteBehind, records: [RecordID]) throws -> LogPosition {
+                             behind: WriteBehind, claimedBefore: Int) throws -> LogPosition {
         try finishWrite(behind, ledger: &ledger)
         let frameSize = StoreFormat.frameOverhead + payloadSize
         guard payloadSize <= StoreFormat.maxPayload else {
@@ -229,8 +228,8 @@ extension EventStore {
         cursor.lastFrameStart = position
         cursor.lastFrameEnd = UInt64(cursor.validEnd)
         cursor.lastFrameHash = []    // set when the write finishes (the hash is taken there)
-        behind.start(payload, seal: seal, to: segment.fd, at: offset, io: io,
-                     undo: WriteBehind.Undo(cursor: before, ledgerCount: ledger.count, records: records))
+        behind.start(payload, seal: seal, to: segment.fd, segment: segment.number, at: offset, io: io,
+                     undo: WriteBehind.Undo(cursor: before, claimed: claimedBefore))
         return position
     }
 
@@ -253,7 +252,7 @@ extension EventStore {
         cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)
     }
 
-    /// Waits for the frame being written; once written, its records go into the ledger. If its
+    /// Waits for the frame being written (the write-behind thread noted its records). If its
     /// write failed, takes it back: the file is cut where it started (nothing of ours stays
     /// behind as a torn tail), the cursor is restored and the ledger forgets its records; then
     /// the failure is thrown.
@@ -263,11 +262,9 @@ extension EventStore {
         switch outcome {
         case let .success(written):
             cursor.lastFrameHash = written.hash
-            ledger.written(written)
             return
         case let .failure(f): failed = f
         }
-        ledger.writeFailed()
         let (error, undo) = (failed.error, failed.undo)
         let segment = undo.cursor.segment
         if (try? io.truncate(segment.fd, to: undo.cursor.validEnd)) != nil {
@@ -276,7 +273,7 @@ extension EventStore {
         } else {
             cursor = undo.cursor
         }
-        ledger.removeLast(downTo: undo.ledgerCount, records: undo.records)
+        ledger.unclaimAll(downTo: undo.claimed)
         throw StoreError.writeFailed(file: segment.name, errno: error.errno)
     }
 

@@ -18,19 +18,20 @@ final class WriteBehind: @unchecked Sendable {
     struct Undo {
         /// The cursor before the frame (its `validEnd` is where the frame starts).
         var cursor: Cursor
-        /// The ledger's size before the frame, and the records claimed for it.
-        var ledgerCount: Int
-        var records: [RecordID]
+        /// The ledger's claims before the frame (those from here on were the frame's).
+        var claimed: Int
     }
 
     /// The frame's payload: already encoded between room for the header and the checksum (as
-    /// `EventEncoder.encode(transaction:head:tail:)` leaves it), or events to encode here with
-    /// the sizes the importing thread computed to place the frame, or events the importing
-    /// thread encoded itself (it does when this thread is still busy) with their body ranges.
+    /// `EventEncoder.encode(transaction:head:tail:)` leaves it), or events that create records
+    /// (`ImportedRecords`), to encode here with the sizes the importing thread computed to place
+    /// the frame, or encoded by the importing thread itself (it does when this thread is still
+    /// busy) with their body ranges. The events come here either way: this thread notes their
+    /// records once written, and is the one that frees them.
     enum Payload: Sendable {
         case encoded([UInt8])
         case events([Event], EventEncoder.Sizes)
-        case encodedEvents([UInt8], [Range<Int>])
+        case encodedEvents([UInt8], [Range<Int>], [Event])
     }
 
     /// The header fields `Frame.seal` fills in.
@@ -40,46 +41,56 @@ final class WriteBehind: @unchecked Sendable {
         var previousHash: Digest32
     }
 
-    /// A frame written: its SHA-256 (the next frame's link in the chain) and, for a payload of
-    /// events, each event's body range in the payload and the masked CRC32C of its bytes (what
-    /// a snapshot's log reference checks).
+    /// A frame written: its SHA-256 (the next frame's link in the chain).
     struct Written: Sendable {
         var hash: Digest32 = []
-        var bodies: [Range<Int>] = []
-        var checksums: [UInt32] = []
     }
 
     private let queue = DispatchQueue(label: "opsdesk.import.write-behind")
+    /// Where the records of written frames go (only this thread adds to it).
+    private let records: ImportedRecords
+
+    init(records: ImportedRecords) { self.records = records }
     private var pending: (done: DispatchSemaphore, outcome: Outcome, undo: Undo)?
     /// Whether the frame in flight is known to be finished (its semaphore already taken).
     private var pendingFinished = false
 
     private final class Outcome: @unchecked Sendable { var error: FileIOError?; var written = Written() }
 
-    /// Starts making and writing the frame at `offset` of `fd`. Call only with nothing in flight.
-    func start(_ payload: Payload, seal: Seal, to fd: Int32, at offset: Int64, io: any FileIO, undo: Undo) {
+    /// Starts making and writing the frame at `offset` of `fd`, the segment numbered `segment`.
+    /// Call only with nothing in flight.
+    func start(_ payload: Payload, seal: Seal, to fd: Int32, segment: UInt32, at offset: Int64, io: any FileIO, undo: Undo) {
         precondition(pending == nil, "WriteBehind: a write is already in flight")
         let done = DispatchSemaphore(value: 0)
         let outcome = Outcome()
+        let records = records
         queue.async {
             let head = StoreFormat.frameHeaderSize
             var frame: [UInt8]
+            var created: (events: [Event], bodies: [Range<Int>])? = nil
             switch payload {
             case let .encoded(bytes): frame = bytes
             case let .events(events, sizes):
-                (frame, outcome.written.bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: head, tail: 4)
-            case let .encodedEvents(bytes, bodies):
-                (frame, outcome.written.bodies) = (bytes, bodies)
+                let (bytes, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: head, tail: 4)
+                (frame, created) = (bytes, (events, bodies))
+            case let .encodedEvents(bytes, bodies, events):
+                (frame, created) = (bytes, (events, bodies))
             }
-            if !outcome.written.bodies.isEmpty {
-                outcome.written.checksums = frame.withUnsafeBytes { f in
-                    outcome.written.bodies.map { CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: f[(head + $0.lowerBound)..<(head + $0.upperBound)]))) }
+            let checksums = created.map { c in
+                frame.withUnsafeBytes { f in
+                    c.bodies.map { CRC32C.mask(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: f[(head + $0.lowerBound)..<(head + $0.upperBound)]))) }
                 }
             }
             Frame.seal(&frame, sequence: seal.sequence, salt: seal.salt, previousHash: seal.previousHash)
             outcome.written.hash = frame.withUnsafeBytes { sha256($0) }
             do throws(FileIOError) { try io.writeAll(fd, frame, at: offset) } catch { outcome.error = error }
-            if outcome.error == nil { Self.startWriteback(fd, at: offset, count: frame.count) }
+            if outcome.error == nil {
+                Self.startWriteback(fd, at: offset, count: frame.count)
+                if let created, let checksums {
+                    records.add(created.events, bodies: created.bodies, checksums: checksums,
+                                frame: LogPosition(segment: segment, offset: UInt64(offset)))
+                }
+            }
             done.signal()
         }
         pending = (done, outcome, undo)
