@@ -130,8 +130,9 @@ extension EventStore {
         // With a string table only in a segment marked for them (a reader that does not know
         // tables then refuses the segment rather than skip events); an older store's segment
         // takes plain frames until the import moves on to a new, marked one.
-        let tables = cursor.segment.header.incompatibleFeatures & StoreFormat.featureStringTables != 0
-        let sizes = tables ? TableEncoder.sizes(of: events) : EventEncoder.sizes(of: events)
+        let features = cursor.segment.header.incompatibleFeatures
+        let sizes = features & StoreFormat.featureStringTables == 0 ? EventEncoder.sizes(of: events)
+            : TableEncoder.sizes(of: events, packed: features & StoreFormat.featurePackedEvents != 0)
         let payload: WriteBehind.Payload
         // If the thread is still writing the last frame, encoding this one here beats waiting.
         if behind.isBusy {
@@ -234,7 +235,7 @@ extension EventStore {
     }
 
     /// Cuts the current segment to its last frame, syncs it, and continues in a new segment
-    /// (marked for string tables) whose first frame will be `firstSequence`. Nothing may be in
+    /// (marked for string tables and packed events) whose first frame will be `firstSequence`. Nothing may be in
     /// flight (`finishWrite` first). A segment's header is never rewritten in place: another
     /// process may have read it already.
     private func startImportSegment(firstSequence: UInt64) throws {
@@ -246,7 +247,7 @@ extension EventStore {
         }
         try syncImported()
         let next = try Self.startSegment(in: path, number: old.number + 1, firstSequence: firstSequence, io: io,
-                                         incompatibleFeatures: StoreFormat.featureStringTables)
+                                         incompatibleFeatures: StoreFormat.importFeatures)
         cursor.segment = next
         cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
         cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)

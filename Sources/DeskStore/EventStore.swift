@@ -178,7 +178,7 @@ public final class EventStore: @unchecked Sendable {
         let lfd = try Posix.createFile(path + "/" + lockFileName)
         close(lfd)
         // Marked for string tables from the start, so a first bulk import can use them here.
-        _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io, incompatibleFeatures: StoreFormat.featureStringTables)
+        _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io, incompatibleFeatures: StoreFormat.importFeatures)
         try Posix.syncDirectory(path, io: io)
         return try open(at: path, io: io, segmentLimit: segmentLimit, preallocation: preallocation)
     }
