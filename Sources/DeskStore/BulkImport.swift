@@ -60,6 +60,9 @@ extension EventStore {
         }
         let listening = stateLock.withLock { !listenersAreEmpty }
         var ledger = ImportLedger()
+        if stateLock.withLock({ current.snapshot == nil && current.overlay.isEmpty }), let (temp, fd) = try? createSnapshotTemporary() {
+            ledger.draft = SnapshotDraft(temp: temp, fd: fd, io: io)
+        }
         let reader = LogEventReader(directory: path)
         let behind = WriteBehind(records: ledger.records)
         var count = 0, eventCount = 0
@@ -78,6 +81,7 @@ extension EventStore {
         } catch {
             // What was written stays committed: this process's view must show it.
             try? finishWrite(behind, ledger: &ledger)
+            ledger.draft?.discard()
             recoverView(from: ledger, reader: reader)
             throw error
         }
@@ -96,8 +100,19 @@ extension EventStore {
         let pieces: [[UInt8]]
         do {
             Self.removeAbandonedTemporaries(in: path)
-            pieces = SnapshotWriter.buildPieces(stateLock.withLock { current }, anchor: anchor, imported: ledger)
-            try installSnapshot(pieces, sequence: anchor.sequence)
+            // The view in its own scope: no copy of it may be alive when it is re-based.
+            let importOnly: Bool
+            (pieces, importOnly) = { [ledger] in
+                let view = stateLock.withLock { current }
+                return (SnapshotWriter.buildPieces(view, anchor: anchor, imported: ledger), SnapshotWriter.isImportOnly(view, ledger))
+            }()
+            // The draft holds the first part of these pieces if they are the import's records alone.
+            if let draft = ledger.draft, !draft.failed, importOnly {
+                try installSnapshot(temp: draft.temp, fd: draft.fd, writing: draft.remainder(of: pieces), sequence: anchor.sequence)
+            } else {
+                ledger.draft?.discard()
+                try installSnapshot(pieces, sequence: anchor.sequence)
+            }
         } catch {
             recoverView(from: ledger, reader: reader)
             throw error
@@ -209,6 +224,8 @@ extension EventStore {
     private func appendFrame(_ payload: WriteBehind.Payload, payloadSize: Int, ledger: inout ImportLedger,
                              behind: WriteBehind, claimedBefore: Int) throws -> LogPosition {
         try finishWrite(behind, ledger: &ledger)
+        // The snapshot's entries of the frames written so far, to write while this one is.
+        let entries = ledger.draft?.newEntries(of: ledger.records)
         let frameSize = StoreFormat.frameOverhead + payloadSize
         guard payloadSize <= StoreFormat.maxPayload else {
             throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
@@ -231,6 +248,7 @@ extension EventStore {
         cursor.lastFrameHash = []    // set when the write finishes (the hash is taken there)
         behind.start(payload, seal: seal, to: segment.fd, segment: segment.number, at: offset, io: io,
                      undo: WriteBehind.Undo(cursor: before, claimed: claimedBefore))
+        if let entries { ledger.draft?.write(entries) }
         return position
     }
 

@@ -105,6 +105,8 @@ struct ImportLedger {
     private(set) var claimed = 0
     /// Records moved out of the ledger into the view (a later event of the import changed them).
     private(set) var promoted: Set<Int> = []
+    /// The snapshot being written from `records` as they come (an import into an empty store).
+    var draft: SnapshotDraft? = nil
 
     /// Records written, promoted or not.
     var count: Int { records.count }

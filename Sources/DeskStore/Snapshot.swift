@@ -347,11 +347,17 @@ enum SnapshotWriter {
         var frameHash: Digest32
     }
 
+    /// Whether the snapshot of `view` with `ledger`'s records is those records alone, in the
+    /// order they were added: its index is then `ledger.records.entries` as it is.
+    static func isImportOnly(_ view: StoreView, _ ledger: ImportLedger) -> Bool {
+        view.snapshot == nil && view.overlay.isEmpty && ledger.isSnapshotReady
+    }
+
     /// Builds the snapshot bytes. Records unchanged since the view's own snapshot are copied
     /// as raw bodies, not decoded; records of `imported` (a bulk import) become log references.
     static func buildPieces(_ view: StoreView, anchor: Anchor, imported: ImportLedger? = nil, now: Date = Date()) -> [[UInt8]] {
         // An import into an empty store: the import's records are the snapshot, already laid out.
-        if let ledger = imported, view.snapshot == nil, view.overlay.isEmpty, ledger.isSnapshotReady {
+        if let ledger = imported, isImportOnly(view, ledger) {
             let r = ledger.records
             return pieces(count: r.count, index: r.entries, keys: r.keys, bodies: r.bodies, anchor: anchor, now: now)
         }

@@ -57,6 +57,19 @@ final class WriteBehind: @unchecked Sendable {
 
     private final class Outcome: @unchecked Sendable { var error: FileIOError?; var written = Written() }
 
+    /// The payload on its way to this thread, which takes it out: then the frame's bytes have
+    /// one owner here and are sealed in place. Captured directly, the payload would keep a
+    /// second reference to them for as long as the closure lives, and sealing would copy them
+    /// (2 MB and fresh pages per frame the importing thread encoded).
+    private final class Handoff: @unchecked Sendable {
+        private var payload: Payload?
+        init(_ payload: Payload) { self.payload = payload }
+        func take() -> Payload {
+            defer { payload = nil }
+            return payload!
+        }
+    }
+
     /// Starts making and writing the frame at `offset` of `fd`, the segment numbered `segment`.
     /// Call only with nothing in flight.
     func start(_ payload: Payload, seal: Seal, to fd: Int32, segment: UInt32, at offset: Int64, io: any FileIO, undo: Undo) {
@@ -64,11 +77,12 @@ final class WriteBehind: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         let outcome = Outcome()
         let records = records
+        let handoff = Handoff(payload)
         queue.async {
             let head = StoreFormat.frameHeaderSize
             var frame: [UInt8]
             var created: (events: [Event], bodies: [Range<Int>])? = nil
-            switch payload {
+            switch handoff.take() {
             case let .encoded(bytes): frame = bytes
             case let .events(events, sizes):
                 let (bytes, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: head, tail: 4)
@@ -117,11 +131,11 @@ final class WriteBehind: @unchecked Sendable {
         return .success(p.outcome.written)
     }
 
-    /// Asks the kernel to start writing the frame to disk now, without waiting: the sync that
+    /// Asks the kernel to start writing these bytes to disk now, without waiting: the sync that
     /// ends a segment (the import waits for it, and nothing else runs meanwhile) then finds
     /// little left to write. Only a hint: durability still comes from that sync, so a failure
     /// here is ignored (the sync reports any I/O error).
-    private static func startWriteback(_ fd: Int32, at offset: Int64, count: Int) {
+    static func startWriteback(_ fd: Int32, at offset: Int64, count: Int) {
         _ = linuxSyncFileRange(fd, offset, Int64(count), 2 /* SYNC_FILE_RANGE_WRITE */)
     }
 

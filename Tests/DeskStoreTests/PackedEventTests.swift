@@ -138,3 +138,26 @@ private func hasPackedEvents(_ payload: UnsafeRawBufferPointer) -> Bool {
         #expect(try replayed.verify().problems.isEmpty)
     }
 }
+
+@Suite struct SnapshotDraftTests {
+    @Test func anImportsSnapshotWrittenAsItGoesIsTheSnapshotWrittenWhole() throws {
+        // Into an empty store the import writes the snapshot's index while it writes the log
+        // (`SnapshotDraft`); compacting then writes the same records' snapshot whole, from the
+        // view. Apart from the time it was written (and so its checksum), every byte is the same.
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"), io: NoSyncIO(), segmentLimit: 16 << 10)
+        let transactions = (0..<30).map { t in (0..<40).map { k in created(inc(1 + t * 40 + k), title: "incident \(t)-\(k)") } }
+        try store.importTransactions(transactions)
+        let drafted = fileBytes(dir.sub("s/snapshot"))
+        #expect(drafted.count == SnapshotFormat.headerSize + 1200 * (SnapshotFormat.entrySize + SnapshotFormat.referenceSize) + 1200 * 13)
+        #expect(try EventStore.segmentNumbers(in: dir.sub("s")).count > 2)
+        _ = try store.compact()
+        let whole = fileBytes(dir.sub("s/snapshot"))
+        #expect(drafted.count == whole.count)
+        #expect(drafted[0..<120] == whole[0..<120])
+        #expect(drafted[132...] == whole[132...])
+        // No temporary file is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("s")).filter { $0.hasPrefix(".") }.isEmpty)
+        try sameState(EventStore.open(at: dir.sub("s"), io: NoSyncIO()), store, "reopened")
+    }
+}
