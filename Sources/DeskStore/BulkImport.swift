@@ -223,7 +223,8 @@ extension EventStore {
     @discardableResult
     private func appendFrame(_ payload: WriteBehind.Payload, payloadSize: Int, ledger: inout ImportLedger,
                              behind: WriteBehind, claimedBefore: Int) throws -> LogPosition {
-        try finishWrite(behind, ledger: &ledger)
+        // The last frame's events are freed once this one is on its way.
+        let written = try finishWrite(behind, ledger: &ledger)
         // The snapshot's entries of the frames written so far, to write while this one is.
         let entries = ledger.draft?.newEntries(of: ledger.records)
         let frameSize = StoreFormat.frameOverhead + payloadSize
@@ -249,6 +250,7 @@ extension EventStore {
         behind.start(payload, seal: seal, to: segment.fd, segment: segment.number, at: offset, io: io,
                      undo: WriteBehind.Undo(cursor: before, claimed: claimedBefore))
         if let entries { ledger.draft?.write(entries) }
+        withExtendedLifetime(written) {}
         return position
     }
 
@@ -275,13 +277,15 @@ extension EventStore {
     /// write failed, takes it back: the file is cut where it started (nothing of ours stays
     /// behind as a torn tail), the cursor is restored and the ledger forgets its records; then
     /// the failure is thrown.
-    private func finishWrite(_ behind: WriteBehind, ledger: inout ImportLedger) throws {
-        guard let outcome = behind.finish() else { return }
+    /// Returns the written frame's events, for the caller to free when it suits it.
+    @discardableResult
+    private func finishWrite(_ behind: WriteBehind, ledger: inout ImportLedger) throws -> [Event] {
+        guard let outcome = behind.finish() else { return [] }
         let failed: WriteBehind.Failed
         switch outcome {
         case let .success(written):
             cursor.lastFrameHash = written.hash
-            return
+            return written.events
         case let .failure(f): failed = f
         }
         let (error, undo) = (failed.error, failed.undo)

@@ -41,9 +41,13 @@ final class WriteBehind: @unchecked Sendable {
         var previousHash: Digest32
     }
 
-    /// A frame written: its SHA-256 (the next frame's link in the chain).
+    /// A frame written: its SHA-256 (the next frame's link in the chain), and its events handed
+    /// back for the importing thread to free: memory goes back to the allocator of the thread
+    /// that took it (freed here, each block took the importing thread's arena lock, contended,
+    /// and each string's reference count came over from the other core).
     struct Written: Sendable {
         var hash: Digest32 = []
+        var events: [Event] = []
     }
 
     private let queue = DispatchQueue(label: "opsdesk.import.write-behind")
@@ -105,6 +109,7 @@ final class WriteBehind: @unchecked Sendable {
                                 frame: LogPosition(segment: segment, offset: UInt64(offset)))
                 }
             }
+            if let created { outcome.written.events = created.events }
             done.signal()
         }
         pending = (done, outcome, undo)
