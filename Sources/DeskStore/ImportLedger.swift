@@ -30,6 +30,15 @@ final class ImportedRecords: @unchecked Sendable {
         // use (a runtime call), three per record otherwise.
         var (entries, keys, bodies, ascending) = (self.entries, self.keys, self.bodies, self.ascending)
         (self.entries, self.keys, self.bodies) = ([], [], [])    // unshared: appended in place
+        if entries.isEmpty {
+            // Room for a hundred frames like the first at once: growing by doubling copies the
+            // buffers (90 MB for a million records) into fresh pages each time. Pages not used
+            // are never touched.
+            let n = 100 * events.count
+            entries.reserveCapacity(n * SnapshotFormat.entrySize)
+            bodies.reserveCapacity(n * SnapshotFormat.referenceSize)
+            keys.reserveCapacity(n * 24)
+        }
         defer { (self.entries, self.keys, self.bodies, self.ascending) = (entries, keys, bodies, ascending) }
         var previousKey = keys.isEmpty ? nil : Optional(Self.lastKey(entries))
         events.withUnsafeBufferPointer { list in

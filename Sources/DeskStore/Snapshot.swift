@@ -71,8 +71,23 @@ enum SnapshotFormat {
     /// The number of a numbered record whose key is exactly that number in decimal (`INC-42`,
     /// not `INC-042`); nil otherwise. Such keys sort and are stored as 8-byte numbers.
     static func canonicalNumber(_ id: RecordID) -> Int? {
-        guard id.kind.isNumbered, let first = id.key.utf8.first, (0x31...0x39).contains(first), let n = Int(id.key) else { return nil }
-        return n
+        guard id.kind.isNumbered else { return nil }
+        // Digits read straight from the UTF-8 (`Int(String)` is generic parsing: an import asks
+        // this of every record twice). The same answer: ASCII digits only, no leading zero,
+        // within `Int`.
+        var key = id.key
+        return key.withUTF8 { u -> Int? in
+            guard let first = u.first, (0x31...0x39).contains(first) else { return nil }
+            var n = 0
+            for byte in u {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(Int(byte - 0x30))
+                guard !o1, !o2 else { return nil }
+                n = sum
+            }
+            return n
+        }
     }
 
     /// Whether `key(fromTail:)` would read `tail`, without making the string (opening a

@@ -455,6 +455,33 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
         for id in keys { #expect(slots[id] == model[id], "\(id)") }
         #expect(Dictionary(uniqueKeysWithValues: slots.all.map { ($0.id, $0.value) }) == model)
     }
+
+    @Test func insertGivesAValueOnlyToAKeyWithoutOne() {
+        var slots = RecordSlots()
+        for id in [inc(3), RecordID(kind: .incident, key: "03"), RecordID(kind: .configurationItem, key: "db-1"), RecordID(.incident, 1 << 40)] {
+            let first = slots.insert(id, 7), second = slots.insert(id, 8)
+            #expect(first && !second)
+            #expect(slots[id] == 7)
+        }
+        slots.removeValues(atLeast: 7)
+        #expect(slots.all.isEmpty)
+    }
+
+    @Test func aCanonicalNumberIsWhatParsingTheKeyAsAnIntSays() {
+        // The reading `canonicalNumber` replaced: a numbered kind, a first digit 1–9, `Int(key)`.
+        func reference(_ id: RecordID) -> Int? {
+            guard id.kind.isNumbered, let first = id.key.utf8.first, (0x31...0x39).contains(first), let n = Int(id.key) else { return nil }
+            return n
+        }
+        let keys = ["1", "0", "01", "42", "1000000", "9223372036854775807", "9223372036854775808", "99999999999999999999",
+                    "+5", "-5", " 5", "5 ", "5a", "", "١٢", "5\u{0}", "12.0", "1_000"]
+        for key in keys {
+            for kind in [RecordKind.incident, .configurationItem] {
+                let id = RecordID(kind: kind, key: key)
+                #expect(SnapshotFormat.canonicalNumber(id) == reference(id), "\(kind):\(key)")
+            }
+        }
+    }
 }
 
 /// The file an open descriptor refers to (through /proc), for fault injection by file.
