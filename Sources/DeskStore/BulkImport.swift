@@ -255,9 +255,9 @@ extension EventStore {
     }
 
     /// Cuts the current segment to its last frame, syncs it, and continues in a new segment
-    /// (marked for string tables and packed events) whose first frame will be `firstSequence`. Nothing may be in
-    /// flight (`finishWrite` first). A segment's header is never rewritten in place: another
-    /// process may have read it already.
+    /// (marked for string tables and packed events) whose first frame will be `firstSequence`.
+    /// Nothing may be in flight (`finishWrite` first). A segment's header is never rewritten in
+    /// place: another process may have read it already.
     private func startImportSegment(firstSequence: UInt64) throws {
         let old = cursor.segment
         if cursor.fileSize > cursor.validEnd {

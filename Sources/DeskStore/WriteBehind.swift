@@ -3,9 +3,10 @@ import Foundation
 import ITSM
 
 /// Encodes, seals, hashes and writes an import's frame on another thread while the import's
-/// own thread takes the next transaction from the caller (who builds its events meanwhile).
-/// Building the events and turning them into bytes are the two halves of an import's CPU time;
-/// with two cores each half gets one.
+/// own thread takes the next transaction from the caller (who builds its events meanwhile),
+/// and notes the records the frame creates in their snapshot layout (`ImportedRecords`).
+/// Building (and freeing) the events and turning them into bytes are the two halves of an
+/// import's CPU time; with two cores each half gets one.
 ///
 /// At most one frame is in flight, and the next one starts only after it succeeded, so frames
 /// reach the file in order: a crash never leaves a later frame after a missing one (which
@@ -27,7 +28,7 @@ final class WriteBehind: @unchecked Sendable {
     /// (`ImportedRecords`), to encode here with the sizes the importing thread computed to place
     /// the frame, or encoded by the importing thread itself (it does when this thread is still
     /// busy) with their body ranges. The events come here either way: this thread notes their
-    /// records once written, and is the one that frees them.
+    /// records once written (`ImportedRecords`) and hands the events back (`Written.events`).
     enum Payload: Sendable {
         case encoded([UInt8])
         case events([Event], EventEncoder.Sizes)
