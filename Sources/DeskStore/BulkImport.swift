@@ -64,7 +64,7 @@ extension EventStore {
             ledger.draft = SnapshotDraft(temp: temp, fd: fd, io: io)
         }
         let reader = LogEventReader(directory: path)
-        let behind = WriteBehind(records: ledger.records)
+        let behind = WriteBehind(records: ledger.records, draft: ledger.draft)
         var count = 0, eventCount = 0
         do {
             for events in transactions {
@@ -225,8 +225,6 @@ extension EventStore {
                              behind: WriteBehind, claimedBefore: Int) throws -> LogPosition {
         // The last frame's events are freed once this one is on its way.
         let written = try finishWrite(behind, ledger: &ledger)
-        // The snapshot's entries of the frames written so far, to write while this one is.
-        let entries = ledger.draft?.newEntries(of: ledger.records)
         let frameSize = StoreFormat.frameOverhead + payloadSize
         guard payloadSize <= StoreFormat.maxPayload else {
             throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
@@ -249,7 +247,6 @@ extension EventStore {
         cursor.lastFrameHash = []    // set when the write finishes (the hash is taken there)
         behind.start(payload, seal: seal, to: segment.fd, segment: segment.number, at: offset, io: io,
                      undo: WriteBehind.Undo(cursor: before, claimed: claimedBefore))
-        if let entries { ledger.draft?.write(entries) }
         withExtendedLifetime(written) {}
         return position
     }

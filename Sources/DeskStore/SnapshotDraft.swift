@@ -5,14 +5,15 @@ import Foundation
 
 /// The snapshot of an import into an empty store, written while the log is: its index entries
 /// sit at fixed offsets (after the header, one per record in key order, the order an import of
-/// numbered records adds them in), so the importing thread writes each frame's entries while
-/// the write-behind thread hashes and writes the next frame (the importing thread has time to
-/// spare there; after the log, nothing else runs while the snapshot is written). At the end
-/// only the header, keys and bodies are left: about half of the file.
+/// numbered records adds them in), so the write-behind thread writes each frame's entries as
+/// it notes its records (it has time to spare there; after the log, nothing else runs while
+/// the snapshot is written). At the end only the header, keys and bodies are left: about half
+/// of the file. Used by one thread at a time: the write-behind thread while the import runs,
+/// the importing thread once nothing is in flight.
 ///
 /// Only an optimisation: if a write fails, the draft is dropped and the snapshot is written
 /// whole at the end, as without one (where a failure is reported).
-final class SnapshotDraft {
+final class SnapshotDraft: @unchecked Sendable {
     let temp: String
     let fd: Int32
     private let io: any FileIO
@@ -26,22 +27,19 @@ final class SnapshotDraft {
         self.io = io
     }
 
-    /// The entries added since the last write, copied out: they are written while the
-    /// write-behind thread appends to `records` (call only while nothing is in flight).
-    func newEntries(of records: ImportedRecords) -> [UInt8] {
-        failed ? [] : Array(records.entries[written...])
-    }
-
-    /// Writes entries from `newEntries`, and has the kernel start writing them to disk.
-    func write(_ entries: [UInt8]) {
-        guard !failed, !entries.isEmpty else { return }
+    /// Writes the entries `records` has that the file does not yet, and has the kernel start
+    /// writing them to disk.
+    func catchUp(with records: ImportedRecords) {
+        guard !failed else { return }
         let at = Int64(SnapshotFormat.headerSize + written)
-        do throws(FileIOError) { try io.writeAll(fd, entries, at: at) } catch {
-            failed = true
-            return
+        let count = records.entries.withUnsafeBytes { e -> Int? in
+            let new = UnsafeRawBufferPointer(rebasing: e[written...])
+            do throws(FileIOError) { try io.writeAll(fd, new, at: at) } catch { return nil }
+            return new.count
         }
-        WriteBehind.startWriteback(fd, at: at, count: entries.count)
-        written += entries.count
+        guard let count else { failed = true; return }
+        WriteBehind.startWriteback(fd, at: at, count: count)
+        written += count
     }
 
     /// What is left to write of the snapshot `pieces` (header, index, keys, bodies, as

@@ -52,10 +52,15 @@ final class WriteBehind: @unchecked Sendable {
     }
 
     private let queue = DispatchQueue(label: "opsdesk.import.write-behind")
-    /// Where the records of written frames go (only this thread adds to it).
+    /// Where the records of written frames go (only this thread adds to it), and the snapshot
+    /// file their index entries are written to as they come, if any.
     private let records: ImportedRecords
+    private let draft: SnapshotDraft?
 
-    init(records: ImportedRecords) { self.records = records }
+    init(records: ImportedRecords, draft: SnapshotDraft?) {
+        self.records = records
+        self.draft = draft
+    }
     private var pending: (done: DispatchSemaphore, outcome: Outcome, undo: Undo)?
     /// Whether the frame in flight is known to be finished (its semaphore already taken).
     private var pendingFinished = false
@@ -81,7 +86,7 @@ final class WriteBehind: @unchecked Sendable {
         precondition(pending == nil, "WriteBehind: a write is already in flight")
         let done = DispatchSemaphore(value: 0)
         let outcome = Outcome()
-        let records = records
+        let (records, draft) = (records, draft)
         let handoff = Handoff(payload)
         queue.async {
             let head = StoreFormat.frameHeaderSize
@@ -108,6 +113,7 @@ final class WriteBehind: @unchecked Sendable {
                 if let created, let checksums {
                     records.add(created.events, bodies: created.bodies, checksums: checksums,
                                 frame: LogPosition(segment: segment, offset: UInt64(offset)))
+                    draft?.catchUp(with: records)
                 }
             }
             if let created { outcome.written.events = created.events }
