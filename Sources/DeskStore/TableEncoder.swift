@@ -81,6 +81,8 @@ enum TableEncoder {
                 let firstFieldRef = refs.count
                 var changesSize = 0
                 e.changes.withUnsafeBufferPointer { changes in
+                    // Packed as long as every change can be (the plain sizes only if one cannot).
+                    var packable = packed, packedBody = 0
                     for j in changes.indices {
                         let name = changes[j].field
                         let f: UInt8
@@ -89,10 +91,18 @@ enum TableEncoder {
                             if j < lastFields.count { lastFields[j] = name; lastFieldRefs[j] = f } else { lastFields.append(name); lastFieldRefs.append(f) }
                         }
                         refs.append(f)
-                        changesSize += EventEncoder.fieldSize(EventCoding.tagChange, changeSize(changes[j], ref: f))
+                        if packable {
+                            if f == inline || !EventEncoder.isNone(changes[j].from) { packable = false } else {
+                                packedBody += packedChangeSize(changes[j])
+                            }
+                        }
                     }
-                    if packed, let p = packedSize(changes, refs: refs[firstFieldRef...]) {
-                        changesSize = EventEncoder.fieldSize(EventCoding.tagPackedChanges, p)
+                    if packable {
+                        changesSize = EventEncoder.fieldSize(EventCoding.tagPackedChanges, packedBody)
+                    } else {
+                        for j in changes.indices {
+                            changesSize += EventEncoder.fieldSize(EventCoding.tagChange, changeSize(changes[j], ref: refs[firstFieldRef + j]))
+                        }
                     }
                 }
                 n += changesSize
@@ -118,11 +128,14 @@ enum TableEncoder {
         var r = refs.startIndex
         for j in changes.indices {
             guard refs[r] != inline, EventEncoder.isNone(changes[j].from) else { return nil }
-            size += 1 + EventEncoder.valueSize(changes[j].to)    // the index is one byte (< 0x80)
+            size += packedChangeSize(changes[j])
             r += 1
         }
         return size
     }
+
+    /// One packed change: its field's index (one byte: indexes are below 0x80) and its value.
+    private static func packedChangeSize(_ c: FieldChange) -> Int { 1 + EventEncoder.valueSize(c.to) }
 
     static func changeSize(_ c: FieldChange, ref: UInt8) -> Int {
         (ref == inline ? EventEncoder.fieldSize(EventCoding.tagField, c.field.utf8.count) : refFieldSize)
