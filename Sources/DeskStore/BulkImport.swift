@@ -60,8 +60,11 @@ extension EventStore {
         }
         let listening = stateLock.withLock { !listenersAreEmpty }
         var ledger = ImportLedger()
+        if stateLock.withLock({ current.snapshot == nil && current.overlay.isEmpty }), let (temp, fd) = try? createSnapshotTemporary() {
+            ledger.draft = SnapshotDraft(temp: temp, fd: fd, io: io)
+        }
         let reader = LogEventReader(directory: path)
-        let behind = WriteBehind()
+        let behind = WriteBehind(records: ledger.records, draft: ledger.draft)
         var count = 0, eventCount = 0
         do {
             for events in transactions {
@@ -78,6 +81,7 @@ extension EventStore {
         } catch {
             // What was written stays committed: this process's view must show it.
             try? finishWrite(behind, ledger: &ledger)
+            ledger.draft?.discard()
             recoverView(from: ledger, reader: reader)
             throw error
         }
@@ -96,8 +100,19 @@ extension EventStore {
         let pieces: [[UInt8]]
         do {
             Self.removeAbandonedTemporaries(in: path)
-            pieces = SnapshotWriter.buildPieces(stateLock.withLock { current }, anchor: anchor, imported: ledger)
-            try installSnapshot(pieces, sequence: anchor.sequence)
+            // The view in its own scope: no copy of it may be alive when it is re-based.
+            let importOnly: Bool
+            (pieces, importOnly) = { [ledger] in
+                let view = stateLock.withLock { current }
+                return (SnapshotWriter.buildPieces(view, anchor: anchor, imported: ledger), SnapshotWriter.isImportOnly(view, ledger))
+            }()
+            // The draft holds the first part of these pieces if they are the import's records alone.
+            if let draft = ledger.draft, !draft.failed, importOnly {
+                try installSnapshot(temp: draft.temp, fd: draft.fd, writing: draft.remainder(of: pieces), sequence: anchor.sequence)
+            } else {
+                ledger.draft?.discard()
+                try installSnapshot(pieces, sequence: anchor.sequence)
+            }
         } catch {
             recoverView(from: ledger, reader: reader)
             throw error
@@ -114,10 +129,11 @@ extension EventStore {
     private func appendCreations(_ events: [Event], to ledger: inout ImportLedger, behind: WriteBehind) throws -> Bool {
         let view = stateLock.withLock { current }
         let viewIsEmpty = view.overlay.isEmpty && view.snapshot == nil
+        let claimedBefore = ledger.claimed
         let allNew = events.withUnsafeBufferPointer { list -> Bool in
             for i in list.indices {
                 guard list[i].baseVersion == 0, viewIsEmpty || !view.contains(list[i].record), ledger.claim(list[i].record) else {
-                    ledger.unclaim(events[0..<i])
+                    ledger.unclaim(events[0..<i], downTo: claimedBefore)
                     return false
                 }
             }
@@ -125,27 +141,25 @@ extension EventStore {
         }
         guard allNew else { return false }
         // Only the sizes here (to place the frame); the bytes are made on the write-behind thread,
-        // and the records go into the ledger when their frame is written (`finishWrite`).
+        // which also notes the records in `ledger.records` once their frame is written.
         // With a string table only in a segment marked for them (a reader that does not know
         // tables then refuses the segment rather than skip events); an older store's segment
         // takes plain frames until the import moves on to a new, marked one.
-        let tables = cursor.segment.header.incompatibleFeatures & StoreFormat.featureStringTables != 0
-        let sizes = tables ? TableEncoder.sizes(of: events) : EventEncoder.sizes(of: events)
-        let records = events.map(\.record)
+        let features = cursor.segment.header.incompatibleFeatures
+        let sizes = features & StoreFormat.featureStringTables == 0 ? EventEncoder.sizes(of: events)
+            : TableEncoder.sizes(of: events, packed: features & StoreFormat.featurePackedEvents != 0)
         let payload: WriteBehind.Payload
         // If the thread is still writing the last frame, encoding this one here beats waiting.
         if behind.isBusy {
             let (bytes, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: StoreFormat.frameHeaderSize, tail: 4)
-            payload = .encodedEvents(bytes, bodies)
+            payload = .encodedEvents(bytes, bodies, events)
         } else {
             payload = .events(events, sizes)
         }
         do {
-            let position = try appendFrame(payload, payloadSize: sizes.payload, ledger: &ledger,
-                                           behind: behind, records: records)
-            ledger.awaitWrite(of: records, createdAt: events.map(\.at), at: position)
+            try appendFrame(payload, payloadSize: sizes.payload, ledger: &ledger, behind: behind, claimedBefore: claimedBefore)
         } catch {
-            ledger.unclaim(events[...])
+            ledger.unclaim(events[...], downTo: claimedBefore)
             throw error
         }
         return true
@@ -166,7 +180,7 @@ extension EventStore {
         }()
         let frame = EventEncoder.encode(transaction: events, head: StoreFormat.frameHeaderSize, tail: 4).bytes
         let position = try appendFrame(.encoded(frame), payloadSize: frame.count - StoreFormat.frameOverhead,
-                                       ledger: &ledger, behind: behind, records: [])
+                                       ledger: &ledger, behind: behind, claimedBefore: ledger.claimed)
         // Folded into the view only once written (a fold cannot be taken back).
         try finishWrite(behind, ledger: &ledger)
         stateLock.withLock { current.apply(events, sequence: cursor.lastSequence, at: position) }
@@ -174,7 +188,7 @@ extension EventStore {
 
     /// Moves one imported record into the view's overlay, read back from its event in the log.
     private func promote(_ slot: Int, of id: RecordID, ledger: inout ImportLedger, reader: LogEventReader) throws {
-        let reference = ledger.references[slot]
+        let reference = ledger.records.reference(slot)
         let event = try reader.event(at: reference, of: id)
         var fields: [String: FieldValue] = [:]
         for c in event.changes { fields[c.field] = c.to }
@@ -204,11 +218,13 @@ extension EventStore {
     /// Appends one frame after the last, starting a new segment when this one is full. The
     /// full segment is cut to its last frame and synced before the next one starts.
     /// The frame (of `payloadSize` bytes of payload) is made and written behind (`WriteBehind`)
-    /// once the one before it is written; `records` are those the caller claimed in `ledger`
-    /// for it, forgotten again if the write fails.
+    /// once the one before it is written; the claims the caller made in `ledger` since it held
+    /// `claimedBefore` are the frame's records, forgotten again if the write fails.
+    @discardableResult
     private func appendFrame(_ payload: WriteBehind.Payload, payloadSize: Int, ledger: inout ImportLedger,
-                             behind: WriteBehind, records: [RecordID]) throws -> LogPosition {
-        try finishWrite(behind, ledger: &ledger)
+                             behind: WriteBehind, claimedBefore: Int) throws -> LogPosition {
+        // The last frame's events are freed once this one is on its way.
+        let written = try finishWrite(behind, ledger: &ledger)
         let frameSize = StoreFormat.frameOverhead + payloadSize
         guard payloadSize <= StoreFormat.maxPayload else {
             throw StoreError.transactionTooLarge(bytes: payloadSize, limit: StoreFormat.maxPayload)
@@ -229,15 +245,16 @@ extension EventStore {
         cursor.lastFrameStart = position
         cursor.lastFrameEnd = UInt64(cursor.validEnd)
         cursor.lastFrameHash = []    // set when the write finishes (the hash is taken there)
-        behind.start(payload, seal: seal, to: segment.fd, at: offset, io: io,
-                     undo: WriteBehind.Undo(cursor: before, ledgerCount: ledger.count, records: records))
+        behind.start(payload, seal: seal, to: segment.fd, segment: segment.number, at: offset, io: io,
+                     undo: WriteBehind.Undo(cursor: before, claimed: claimedBefore))
+        withExtendedLifetime(written) {}
         return position
     }
 
     /// Cuts the current segment to its last frame, syncs it, and continues in a new segment
-    /// (marked for string tables) whose first frame will be `firstSequence`. Nothing may be in
-    /// flight (`finishWrite` first). A segment's header is never rewritten in place: another
-    /// process may have read it already.
+    /// (marked for string tables and packed events) whose first frame will be `firstSequence`.
+    /// Nothing may be in flight (`finishWrite` first). A segment's header is never rewritten in
+    /// place: another process may have read it already.
     private func startImportSegment(firstSequence: UInt64) throws {
         let old = cursor.segment
         if cursor.fileSize > cursor.validEnd {
@@ -247,27 +264,27 @@ extension EventStore {
         }
         try syncImported()
         let next = try Self.startSegment(in: path, number: old.number + 1, firstSequence: firstSequence, io: io,
-                                         incompatibleFeatures: StoreFormat.featureStringTables)
+                                         incompatibleFeatures: StoreFormat.importFeatures)
         cursor.segment = next
         cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
         cursor.fileSize = Int64(StoreFormat.segmentHeaderSize)
     }
 
-    /// Waits for the frame being written; once written, its records go into the ledger. If its
+    /// Waits for the frame being written (the write-behind thread noted its records). If its
     /// write failed, takes it back: the file is cut where it started (nothing of ours stays
     /// behind as a torn tail), the cursor is restored and the ledger forgets its records; then
     /// the failure is thrown.
-    private func finishWrite(_ behind: WriteBehind, ledger: inout ImportLedger) throws {
-        guard let outcome = behind.finish() else { return }
+    /// Returns the written frame's events, for the caller to free when it suits it.
+    @discardableResult
+    private func finishWrite(_ behind: WriteBehind, ledger: inout ImportLedger) throws -> [Event] {
+        guard let outcome = behind.finish() else { return [] }
         let failed: WriteBehind.Failed
         switch outcome {
         case let .success(written):
             cursor.lastFrameHash = written.hash
-            ledger.written(written)
-            return
+            return written.events
         case let .failure(f): failed = f
         }
-        ledger.writeFailed()
         let (error, undo) = (failed.error, failed.undo)
         let segment = undo.cursor.segment
         if (try? io.truncate(segment.fd, to: undo.cursor.validEnd)) != nil {
@@ -276,7 +293,7 @@ extension EventStore {
         } else {
             cursor = undo.cursor
         }
-        ledger.removeLast(downTo: undo.ledgerCount, records: undo.records)
+        ledger.unclaimAll(downTo: undo.claimed)
         throw StoreError.writeFailed(file: segment.name, errno: error.errno)
     }
 

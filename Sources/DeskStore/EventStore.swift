@@ -185,7 +185,7 @@ public final class EventStore: @unchecked Sendable {
         let lfd = try Posix.createFile(path + "/" + lockFileName)
         close(lfd)
         // Marked for string tables from the start, so a first bulk import can use them here.
-        _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io, incompatibleFeatures: StoreFormat.featureStringTables)
+        _ = try startSegment(in: path, number: 1, firstSequence: 1, io: io, incompatibleFeatures: StoreFormat.importFeatures)
         try Posix.syncDirectory(path, io: io)
         return try open(at: path, io: io, segmentLimit: segmentLimit, preallocation: preallocation)
     }
@@ -928,17 +928,29 @@ public final class EventStore: @unchecked Sendable {
     /// Writes snapshot bytes beside the log (temp file → fsync → rename → fsync dir) and, if it
     /// is the snapshot of transaction `sequence`, re-bases this process's view on it.
     func installSnapshot(_ pieces: [[UInt8]], sequence: UInt64) throws {
-        let final = path + "/" + SnapshotFormat.fileName
+        let (temp, fd) = try createSnapshotTemporary()
+        var at: Int64 = 0
+        let placed = pieces.map { bytes in defer { at += Int64(bytes.count) }; return (at, bytes) }
+        try installSnapshot(temp: temp, fd: fd, writing: placed, sequence: sequence)
+    }
+
+    /// A new temporary file for a snapshot, and its open descriptor.
+    func createSnapshotTemporary() throws -> (path: String, fd: Int32) {
         let temp = path + "/.snapshot.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = try Posix.createFile(temp, exclusive: true)
+        return (temp, try Posix.createFile(temp, exclusive: true))
+    }
+
+    /// `installSnapshot`, into a temporary file (from `createSnapshotTemporary`) that may hold
+    /// part of the snapshot already (a bulk import writes its index as it goes): writes each
+    /// piece at its offset, then as above. Closes `fd`; removes `temp` if it fails.
+    func installSnapshot(temp: String, fd: Int32, writing pieces: [(at: Int64, bytes: [UInt8])], sequence: UInt64) throws {
+        let final = path + "/" + SnapshotFormat.fileName
         do {
             defer { close(fd) }
-            var at: Int64 = 0
-            for bytes in pieces {
+            for (at, bytes) in pieces {
                 do { try io.writeAll(fd, bytes, at: at) } catch {
                     unlink(temp); throw StoreError.writeFailed(file: SnapshotFormat.fileName, errno: error.errno)
                 }
-                at += Int64(bytes.count)
             }
             do { try io.fullSync(fd) } catch {
                 unlink(temp); throw StoreError.syncFailed(file: SnapshotFormat.fileName, errno: error.errno)

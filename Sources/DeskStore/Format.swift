@@ -21,7 +21,8 @@ enum CRC32C {
 ///       8  format version  u16       (this build writes and reads 1)
 ///      10  reserved        u16       0
 ///      12  incompatible features u32 (a reader refuses any bit it does not know;
-///                                bit 0: frames may carry a string table, `featureStringTables`)
+///                                bit 0: frames may carry a string table, `featureStringTables`;
+///                                bit 1: events may be packed, `featurePackedEvents`)
 ///      16  compatible features   u32 (a reader ignores bits it does not know)
 ///      20  segment number  u32
 ///      24  salt            u64       random per segment; every frame repeats it
@@ -55,7 +56,13 @@ enum StoreFormat {
     /// Frames in this segment may carry a string table (`EventCoding.tagStrings`). A reader
     /// that does not know it would skip those frames' events: it must refuse the segment.
     static let featureStringTables: UInt32 = 1
-    static let knownIncompatibleFeatures: UInt32 = featureStringTables
+    /// Events in this segment's frames may name their kind by table index and pack their
+    /// changes (`EventCoding.tagKindRef`, `tagPackedChanges`). A reader that does not know them
+    /// would skip those fields (records without kind or fields): it must refuse the segment.
+    static let featurePackedEvents: UInt32 = 2
+    static let knownIncompatibleFeatures: UInt32 = featureStringTables | featurePackedEvents
+    /// What a new store's and an import's segments are marked with: all of the above.
+    static let importFeatures: UInt32 = featureStringTables | featurePackedEvents
     static let segmentMagic: [UInt8] = Array("OPSDLOG\n".utf8)
     static let segmentHeaderSize = 48
     static let frameHeaderSize = 56

@@ -1,122 +1,170 @@
 import Foundation
 import ITSM
 
-/// The records a bulk import created, kept flat (no per-record dictionary of fields, no
-/// `RecordEntry`): their snapshot keys back to back, their creation time and where their one
-/// event sits in the log. The import's snapshot is written from this, with log references
-/// as bodies (`SnapshotFormat.bodyLogReference`).
-struct ImportLedger {
-    private(set) var keyBytes: [UInt8] = []
-    /// Record i's key is `keyBytes[keyStarts[i]..<keyStarts[i + 1]]`.
-    private(set) var keyStarts: [Int] = [0]
-    private(set) var references: [LogReference] = []
-    private(set) var createdAt: [UInt64] = []        // f64 bit patterns
-    /// Records moved out of the ledger into the view (a later event of the import changed them).
-    private(set) var promoted: [Bool] = []
-    /// Each record's slot, or -1 while a transaction that creates it is being checked.
-    private(set) var slots = RecordSlots()
+/// The records a bulk import created, kept flat and already in the snapshot's layout (no
+/// per-record dictionary of fields, no `RecordEntry`): per record its 48-byte index entry, its
+/// key bytes and its 28-byte body, a log reference to its one event
+/// (`SnapshotFormat.bodyLogReference`). A fresh store's import snapshot is then these three
+/// buffers behind a header, with nothing to sort, merge or copy (`SnapshotWriter.buildPieces`).
+///
+/// Added to on the write-behind thread, as each frame is written (the importing thread is the
+/// busier one: it also runs the caller's code that builds the events); read by the importing
+/// thread only while nothing is in flight (after `WriteBehind.finish()`), so no lock.
+final class ImportedRecords: @unchecked Sendable {
+    /// Index entries as `SnapshotFormat` lays them out: key offset into `keys`, body offset
+    /// into `bodies`.
+    private(set) var entries: [UInt8] = []
+    private(set) var keys: [UInt8] = []
+    private(set) var bodies: [UInt8] = []
     /// Whether the keys came in ascending order (a numbered import does): no sort needed.
     private(set) var ascending = true
 
-    var count: Int { references.count }
-    var liveCount: Int { promoted.reduce(0) { $1 ? $0 : $0 + 1 } }
+    var count: Int { bodies.count / SnapshotFormat.referenceSize }
 
-    /// The record's slot, if the import created it and it is still in the ledger.
-    func slot(of id: RecordID) -> Int? { slots[id].flatMap { $0 >= 0 ? $0 : nil } }
+    /// Notes each event of a frame written at `frame`: its record is created by it. `bodies`
+    /// and `checksums` are each event's body range in the payload and the masked CRC32C of it.
+    func add(_ events: [Event], bodies ranges: [Range<Int>], checksums: [UInt32], frame: LogPosition) {
+        precondition(ranges.count == events.count && checksums.count == events.count, "ImportedRecords: a frame of other events")
+        let head = frame.offset + UInt64(StoreFormat.frameHeaderSize)
+        // Worked on as locals: a class's stored array is checked for exclusive access at every
+        // use (a runtime call), three per record otherwise.
+        var (entries, keys, bodies, ascending) = (self.entries, self.keys, self.bodies, self.ascending)
+        (self.entries, self.keys, self.bodies) = ([], [], [])    // unshared: appended in place
+        if entries.isEmpty {
+            // Room for a hundred frames like the first at once: growing by doubling copies the
+            // buffers (90 MB for a million records) into fresh pages each time. Pages not used
+            // are never touched.
+            let n = 100 * events.count
+            entries.reserveCapacity(n * SnapshotFormat.entrySize)
+            bodies.reserveCapacity(n * SnapshotFormat.referenceSize)
+            keys.reserveCapacity(n * 24)
+        }
+        defer { (self.entries, self.keys, self.bodies, self.ascending) = (entries, keys, bodies, ascending) }
+        var previousKey = keys.isEmpty ? nil : Optional(Self.lastKey(entries))
+        events.withUnsafeBufferPointer { list in
+            for k in list.indices {
+                let e = list[k]
+                let keyStart = keys.count
+                SnapshotFormat.appendCompositeKey(e.record, to: &keys)
+                let keyLength = keys.count - keyStart
+                if ascending, let p = previousKey {
+                    ascending = keys.withUnsafeBytes { b in
+                        SnapshotImage.less(UnsafeRawBufferPointer(rebasing: b[p]), UnsafeRawBufferPointer(rebasing: b[keyStart...]))
+                    }
+                }
+                previousKey = keyStart..<keys.count
+                Self.appendEntry(to: &entries, keyOffset: keyStart, keyLength: keyLength, kindLength: e.record.kind.rawValue.utf8.count,
+                                 createdAt: e.at.timeIntervalSinceReferenceDate.bitPattern, bodyOffset: bodies.count)
+                LogReference(frame: frame, eventOffset: head + UInt64(ranges[k].lowerBound),
+                             eventLength: UInt32(ranges[k].count), checksum: checksums[k]).write(into: &bodies)
+            }
+        }
+    }
+
+    /// The range in `keys` of the last entry's key.
+    private static func lastKey(_ entries: [UInt8]) -> Range<Int> {
+        entries.withUnsafeBytes { e in
+            let at = e.count - SnapshotFormat.entrySize
+            let from = Int(e.u64(at: at))
+            return from..<(from + Int(e.u32(at: at + 8)))
+        }
+    }
+
+    private static func appendEntry(to entries: inout [UInt8], keyOffset: Int, keyLength: Int, kindLength: Int,
+                                    createdAt: UInt64, bodyOffset: Int) {
+        // One append of the 48 bytes (a million entries in a big import).
+        var b: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+        let bodyOffset = UInt64(bodyOffset)
+        withUnsafeMutableBytes(of: &b) { r in
+            r.storeBytes(of: UInt64(keyOffset).littleEndian, toByteOffset: 0, as: UInt64.self)
+            r.storeBytes(of: UInt32(keyLength).littleEndian, toByteOffset: 8, as: UInt32.self)
+            r.storeBytes(of: UInt32(kindLength).littleEndian, toByteOffset: 12, as: UInt32.self)
+            r.storeBytes(of: UInt64(1).littleEndian, toByteOffset: 16, as: UInt64.self)      // version
+            r.storeBytes(of: createdAt.littleEndian, toByteOffset: 24, as: UInt64.self)
+            r.storeBytes(of: bodyOffset.littleEndian, toByteOffset: 32, as: UInt64.self)
+            r.storeBytes(of: UInt32(SnapshotFormat.referenceSize).littleEndian, toByteOffset: 40, as: UInt32.self)
+            r.storeBytes(of: SnapshotFormat.bodyLogReference.littleEndian, toByteOffset: 44, as: UInt32.self)
+            entries.append(contentsOf: r)
+        }
+    }
+
+    /// Record `slot`'s key bytes, passed to `body` (valid only there).
+    func withKey<R>(_ slot: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let e = slot * SnapshotFormat.entrySize
+        let (from, length) = entries.withUnsafeBytes { (Int($0.u64(at: e)), Int($0.u32(at: e + 8))) }
+        return keys.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[from..<(from + length)])) }
+    }
+
+    func createdAt(_ slot: Int) -> UInt64 { entries.withUnsafeBytes { $0.u64(at: slot * SnapshotFormat.entrySize + 24) } }
+
+    func reference(_ slot: Int) -> LogReference {
+        bodies.withUnsafeBytes { LogReference(UnsafeRawBufferPointer(rebasing: $0[(slot * SnapshotFormat.referenceSize)...])) }
+    }
+}
+
+/// What the importing thread keeps about the records the import creates: which ones it has
+/// claimed (each record's slot in `records`, given in claim order, which is the order frames
+/// are written in) and which it moved into the view since.
+struct ImportLedger {
+    /// The written records, in slot order.
+    let records = ImportedRecords()
+    /// Each claimed record's slot (its index in `records` once its frame is written).
+    private(set) var slots = RecordSlots()
+    /// How many records were claimed: the next claim's slot.
+    private(set) var claimed = 0
+    /// Records moved out of the ledger into the view (a later event of the import changed them).
+    private(set) var promoted: Set<Int> = []
+    /// The snapshot being written from `records` as they come (an import into an empty store).
+    var draft: SnapshotDraft? = nil
+
+    /// Records written, promoted or not.
+    var count: Int { records.count }
+    var liveCount: Int { records.count - promoted.count }
+
+    /// The record's slot, if the import created it (its frame written) and it is still in the ledger.
+    func slot(of id: RecordID) -> Int? { slots[id].flatMap { $0 < records.count && !promoted.contains($0) ? $0 : nil } }
 
     /// Every record still in the ledger, with its slot.
-    var live: [(id: RecordID, slot: Int)] { slots.all.filter { $0.value >= 0 && !promoted[$0.value] }.map { ($0.id, $0.value) } }
+    var live: [(id: RecordID, slot: Int)] {
+        slots.all.filter { $0.value < records.count && !promoted.contains($0.value) }.map { ($0.id, $0.value) }
+    }
 
-    /// Reserves `id` for a transaction being checked: false if the ledger has it already
+    /// Reserves `id`'s slot for a transaction being checked: false if the ledger has it already
     /// (created earlier in the import, or earlier in this same transaction).
     mutating func claim(_ id: RecordID) -> Bool {
-        guard slots[id] == nil else { return false }
-        slots[id] = -1
+        guard slots.insert(id, claimed) else { return false }
+        claimed += 1
         return true
     }
 
-    /// Releases what `claim` reserved for a transaction that is not appended after all.
-    mutating func unclaim(_ events: ArraySlice<Event>) {
-        for e in events where slots[e.record] == -1 { slots[e.record] = nil }
+    /// Releases what `claim` reserved since `claimed` was `count`, for a transaction that is
+    /// not appended (or not written) after all.
+    mutating func unclaim(_ events: ArraySlice<Event>, downTo count: Int) {
+        for e in events { if let s = slots[e.record], s >= count { slots[e.record] = nil } }
+        claimed = min(claimed, count)
     }
 
-    /// Adds a record whose whole state is the event at `reference`. The caller made sure the
-    /// record is new (not in the view, not in the ledger).
-    mutating func add(_ id: RecordID, at reference: LogReference, createdAt date: Date) {
-        slots[id] = references.count
-        SnapshotFormat.appendCompositeKey(id, to: &keyBytes)
-        keyStarts.append(keyBytes.count)
-        references.append(reference)
-        createdAt.append(date.timeIntervalSinceReferenceDate.bitPattern)
-        promoted.append(false)
-        let n = references.count
-        if ascending && n > 1 {
-            keyBytes.withUnsafeBytes { b in
-                let previous = UnsafeRawBufferPointer(rebasing: b[keyStarts[n - 2]..<keyStarts[n - 1]])
-                let last = UnsafeRawBufferPointer(rebasing: b[keyStarts[n - 1]..<keyStarts[n]])
-                if !SnapshotImage.less(previous, last) { ascending = false }
-            }
-        }
-    }
-
-    /// The records of the frame being written (claimed, not yet added): each event's record
-    /// and time, and where their frame starts. Added by `written`, once the write-behind thread
-    /// has made the bytes (each event's range and checksum) and written them. Only these are
-    /// kept, not the events: the thread that drops an import's events last frees them (ten
-    /// thousand events' strings and arrays), and that is better the write-behind thread when
-    /// it has time to spare than the importing thread, which builds the next transaction.
-    private var awaiting: (records: [RecordID], createdAt: [Date], frame: LogPosition)?
-
-    /// Notes that the claimed `records` (created at `createdAt`) are in the frame being
-    /// written at `frame`, in this order.
-    mutating func awaitWrite(of records: [RecordID], createdAt: [Date], at frame: LogPosition) {
-        precondition(awaiting == nil, "ImportLedger: a frame is already awaited")
-        awaiting = (records, createdAt, frame)
-    }
-
-    /// The awaited frame was written: each of its events becomes its record's log reference.
-    mutating func written(_ w: WriteBehind.Written) {
-        guard let (records, createdAt, frame) = awaiting else { return }
-        awaiting = nil
-        precondition(w.bodies.count == records.count && w.checksums.count == records.count, "ImportLedger: written frame of other events")
-        let head = UInt64(StoreFormat.frameHeaderSize)
-        for k in records.indices {
-            let body = w.bodies[k]
-            add(records[k], at: LogReference(frame: frame, eventOffset: frame.offset + head + UInt64(body.lowerBound),
-                                             eventLength: UInt32(body.count), checksum: w.checksums[k]),
-                createdAt: createdAt[k])
-        }
-    }
-
-    /// The awaited frame was not written (its records are released through `removeLast`).
-    mutating func writeFailed() { awaiting = nil }
-
-    /// Forgets the records added since the ledger held `count` (their frame was not written).
-    mutating func removeLast(downTo count: Int, records: [RecordID]) {
-        for id in records { slots[id] = nil }
-        keyBytes.removeSubrange(keyStarts[count]...)
-        keyStarts.removeSubrange((count + 1)...)
-        references.removeSubrange(count...)
-        createdAt.removeSubrange(count...)
-        promoted.removeSubrange(count...)
+    /// Releases every claim made since `claimed` was `count` (a frame whose write failed, and
+    /// any claims after it).
+    mutating func unclaimAll(downTo count: Int) {
+        slots.removeValues(atLeast: count)
+        claimed = min(claimed, count)
     }
 
     /// Takes a record out of the ledger (its state now lives in the view).
-    mutating func promote(_ i: Int, id: RecordID) {
-        promoted[i] = true
+    mutating func promote(_ slot: Int, id: RecordID) {
+        promoted.insert(slot)
         slots[id] = nil
     }
 
+    /// The snapshot can take `records` as they are: keys ascending, none promoted.
+    var isSnapshotReady: Bool { records.ascending && promoted.isEmpty }
+
     /// The live records' slots in key order.
     func sortedSlots() -> [Int] {
-        var order = (0..<count).filter { !promoted[$0] }
-        if !ascending {
-            keyBytes.withUnsafeBytes { b in
-                order.sort { x, y in
-                    SnapshotImage.less(UnsafeRawBufferPointer(rebasing: b[keyStarts[x]..<keyStarts[x + 1]]),
-                                       UnsafeRawBufferPointer(rebasing: b[keyStarts[y]..<keyStarts[y + 1]]))
-                }
-            }
+        var order = (0..<count).filter { !promoted.contains($0) }
+        if !records.ascending {
+            order.sort { x, y in records.withKey(x) { a in records.withKey(y) { b in SnapshotImage.less(a, b) } } }
         }
         return order
     }

@@ -31,7 +31,7 @@ struct LogReference: Equatable {
         checksum = b.u32(at: 24)
     }
 
-    func write(into w: inout ByteWriter) {
+    func write(into w: inout [UInt8]) {
         // One append of the 28 bytes (a million of these in a big import's snapshot).
         var b: (UInt64, UInt64, UInt64, UInt32) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &b) { r in
@@ -40,7 +40,7 @@ struct LogReference: Equatable {
             r.storeBytes(of: eventOffset.littleEndian, toByteOffset: 12, as: UInt64.self)
             r.storeBytes(of: eventLength.littleEndian, toByteOffset: 20, as: UInt32.self)
             r.storeBytes(of: checksum.littleEndian, toByteOffset: 24, as: UInt32.self)
-            w.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: r[0..<SnapshotFormat.referenceSize]))
+            w.append(contentsOf: UnsafeRawBufferPointer(rebasing: r[0..<SnapshotFormat.referenceSize]))
         }
     }
 }

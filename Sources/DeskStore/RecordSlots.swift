@@ -34,6 +34,34 @@ struct RecordSlots {
         }
     }
 
+    /// Gives `id` the value if it has none (true); false, changing nothing, if it has one.
+    /// One look at the key, where a get and then a set would parse its number twice.
+    mutating func insert(_ id: RecordID, _ value: Int) -> Bool {
+        if let (k, n) = placeAddingKind(id), others.isEmpty || others[id] == nil, grow(k, toHold: n) {
+            guard dense[k][n] == 0 else { return false }
+            dense[k][n] = Int32(value + 2)
+        } else {
+            guard others[id] == nil else { return false }
+            others[id] = value
+        }
+        count += 1
+        return true
+    }
+
+    /// Removes every value of at least `value` (a failed write's claims; not fast).
+    mutating func removeValues(atLeast value: Int) {
+        for k in dense.indices {
+            for n in dense[k].indices where dense[k][n] != 0 && Int(dense[k][n]) - 2 >= value {
+                dense[k][n] = 0
+                count -= 1
+            }
+        }
+        for (id, v) in others where v >= value {
+            others[id] = nil
+            count -= 1
+        }
+    }
+
     /// Every record with a value (for recovery paths; not fast).
     var all: [(id: RecordID, value: Int)] {
         var out: [(id: RecordID, value: Int)] = others.map { ($0.key, $0.value) }

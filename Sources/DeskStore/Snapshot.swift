@@ -71,8 +71,30 @@ enum SnapshotFormat {
     /// The number of a numbered record whose key is exactly that number in decimal (`INC-42`,
     /// not `INC-042`); nil otherwise. Such keys sort and are stored as 8-byte numbers.
     static func canonicalNumber(_ id: RecordID) -> Int? {
-        guard id.kind.isNumbered, let first = id.key.utf8.first, (0x31...0x39).contains(first), let n = Int(id.key) else { return nil }
-        return n
+        guard id.kind.isNumbered else { return nil }
+        // Digits read straight from the UTF-8 (`Int(String)` is generic parsing: an import asks
+        // this of every record twice). The same answer: ASCII digits only, no leading zero,
+        // within `Int`.
+        var key = id.key
+        return key.withUTF8 { u -> Int? in
+            guard let first = u.first, (0x31...0x39).contains(first) else { return nil }
+            var n = 0
+            for byte in u {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(Int(byte - 0x30))
+                guard !o1, !o2 else { return nil }
+                n = sum
+            }
+            return n
+        }
+    }
+
+    /// Whether `key(fromTail:)` would read `tail`, without making the string (opening a
+    /// snapshot checks a million of them; making each number's decimal string was most of that).
+    static func isKeyTail(_ tail: UnsafeRawBufferPointer) -> Bool {
+        guard let tag = tail.first else { return false }
+        return tag == 1 ? tail.count == 9 : tag == 2
     }
 
     /// The key part of a composite key (after the kind and its 0x00); nil if malformed.
@@ -170,7 +192,7 @@ final class SnapshotImage: @unchecked Sendable {
             }
             let key = UnsafeRawBufferPointer(rebasing: b[(Int(keys) + Int(ko))..<(Int(keys) + Int(ko + kl))])
             guard key[Int(kindLen)] == 0,
-                  SnapshotFormat.key(fromTail: UnsafeRawBufferPointer(rebasing: key[(Int(kindLen) + 1)...])) != nil else {
+                  SnapshotFormat.isKeyTail(UnsafeRawBufferPointer(rebasing: key[(Int(kindLen) + 1)...])) else {
                 throw reject("index entry \(i) malformed")
             }
             if let p = previousKey, !Self.less(p, key) { throw reject("index not sorted at entry \(i)") }
@@ -340,9 +362,20 @@ enum SnapshotWriter {
         var frameHash: Digest32
     }
 
+    /// Whether the snapshot of `view` with `ledger`'s records is those records alone, in the
+    /// order they were added: its index is then `ledger.records.entries` as it is.
+    static func isImportOnly(_ view: StoreView, _ ledger: ImportLedger) -> Bool {
+        view.snapshot == nil && view.overlay.isEmpty && ledger.isSnapshotReady
+    }
+
     /// Builds the snapshot bytes. Records unchanged since the view's own snapshot are copied
     /// as raw bodies, not decoded; records of `imported` (a bulk import) become log references.
     static func buildPieces(_ view: StoreView, anchor: Anchor, imported: ImportLedger? = nil, now: Date = Date()) -> [[UInt8]] {
+        // An import into an empty store: the import's records are the snapshot, already laid out.
+        if let ledger = imported, isImportOnly(view, ledger) {
+            let r = ledger.records
+            return pieces(count: r.count, index: r.entries, keys: r.keys, bodies: r.bodies, anchor: anchor, now: now)
+        }
         enum Source { case base(Int), entry(RecordEntry), reference(Int) }
         var items: [(key: [UInt8], source: Source)] = []
         items.reserveCapacity(view.snapshot?.count ?? 0)
@@ -369,13 +402,14 @@ enum SnapshotWriter {
             }
         }
         let ledger = imported ?? ImportLedger()
+        let records = ledger.records
         let order = ledger.sortedSlots()
         let total = merged.count + order.count
 
         // Index entries are fixed-size: stored in place, one entry at a time (not field by field).
         var index = [UInt8](repeating: 0, count: total * SnapshotFormat.entrySize)
         var entry = 0
-        var keys = ByteWriter(capacity: merged.count * 16 + ledger.keyBytes.count)
+        var keys = ByteWriter(capacity: merged.count * 16 + records.keys.count)
         var bodies = ByteWriter(capacity: merged.count * 128 + order.count * SnapshotFormat.referenceSize)
         func add(key: UnsafeRawBufferPointer, version: UInt64, created: UInt64, form: UInt32, body: (inout ByteWriter) -> Void) {
             let keyOffset = UInt64(keys.bytes.count)
@@ -412,24 +446,28 @@ enum SnapshotWriter {
             }
         }
         // Merge the view's records with the import's (a record is in one or the other).
-        ledger.keyBytes.withUnsafeBytes { lk in
-            func ledgerKey(_ slot: Int) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: lk[ledger.keyStarts[slot]..<ledger.keyStarts[slot + 1]])
-            }
-            var m = 0, l = 0
-            while m < merged.count || l < order.count {
-                if l == order.count || (m < merged.count && merged[m].key.withUnsafeBytes { SnapshotImage.less($0, ledgerKey(order[l])) }) {
-                    addMerged(merged[m]); m += 1
-                } else {
-                    let slot = order[l]
-                    add(key: ledgerKey(slot), version: 1, created: ledger.createdAt[slot], form: SnapshotFormat.bodyLogReference) {
-                        ledger.references[slot].write(into: &$0)
+        var m = 0, l = 0
+        while m < merged.count || l < order.count {
+            if l == order.count || (m < merged.count && merged[m].key.withUnsafeBytes { k in records.withKey(order[l]) { SnapshotImage.less(k, $0) } }) {
+                addMerged(merged[m]); m += 1
+            } else {
+                let slot = order[l]
+                records.withKey(slot) { key in
+                    add(key: key, version: 1, created: records.createdAt(slot), form: SnapshotFormat.bodyLogReference) {
+                        records.reference(slot).write(into: &$0.bytes)
                     }
-                    l += 1
                 }
+                l += 1
             }
         }
+        precondition(entry == total, "SnapshotWriter: index entries written and counted differ")
+        return pieces(count: total, index: index, keys: keys.bytes, bodies: bodies.bytes, anchor: anchor, now: now)
+    }
 
+    /// The header for these sections, and the file as four pieces, written one after the other
+    /// (no copy of a big snapshot into one buffer); the checksum runs over them in order.
+    private static func pieces(count total: Int, index: [UInt8], keys: [UInt8], bodies: [UInt8],
+                               anchor: Anchor, now: Date) -> [[UInt8]] {
         var h = ByteWriter(capacity: SnapshotFormat.headerSize)
         h.raw(SnapshotFormat.magic)
         h.u16(SnapshotFormat.version); h.u16(0); h.u32(0)
@@ -438,21 +476,18 @@ enum SnapshotWriter {
         h.u64(anchor.frameStart.offset); h.u64(anchor.frameEnd)
         h.raw(anchor.frameHash.count == 32 ? anchor.frameHash : zeroDigest)
         let idx = UInt64(SnapshotFormat.headerSize)
-        precondition(entry == total, "SnapshotWriter: index entries written and counted differ")
         let keysAt = idx + UInt64(index.count)
-        let bodiesAt = keysAt + UInt64(keys.bytes.count)
-        let fileLength = bodiesAt + UInt64(bodies.bytes.count)
+        let bodiesAt = keysAt + UInt64(keys.count)
+        let fileLength = bodiesAt + UInt64(bodies.count)
         h.u64(idx); h.u64(keysAt); h.u64(bodiesAt); h.u64(fileLength)
         h.u64(now.timeIntervalSinceReferenceDate.bitPattern)
         h.u32(0)
         h.raw([UInt8](repeating: 0, count: 12))
-        // The file in four pieces, written one after the other (no copy of a big snapshot into
-        // one buffer); the checksum runs over them in order.
         var header = h.bytes
         var crc = CRC32C.checksum(header)
-        for piece in [index, keys.bytes, bodies.bytes] { crc = piece.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) } }
+        for piece in [index, keys, bodies] { crc = piece.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) } }
         withUnsafeBytes(of: CRC32C.mask(crc).littleEndian) { c in for k in 0..<4 { header[128 + k] = c[k] } }
-        return [header, index, keys.bytes, bodies.bytes]
+        return [header, index, keys, bodies]
     }
 
     /// The snapshot as one buffer (for tests and small stores).
