@@ -692,7 +692,13 @@ public final class EventStore: @unchecked Sendable {
         var reread = false
         while true {
             let segment = cursor.segment
-            let size = try Posix.size(segment.fd, path: segment.path)
+            // The look before a commit's lock (a hint: not a writer, free space ends the log)
+            // reads up to the size last seen without asking the file again (a statx per commit)
+            // while that size lies a window or more ahead: other writers' frames land in the
+            // free space before it, and a file found shorter is taken as it is found (below).
+            // Frames past a stale size are left to the catch-up under the lock, which asks.
+            let sizeIsHint = !asWriter && freeSpaceEndsLog && cursor.fileSize >= cursor.validEnd + Int64(Self.firstWindow)
+            var size = sizeIsHint ? cursor.fileSize : try Posix.size(segment.fd, path: segment.path)
             cursor.fileSize = size
             var stop: (offset: Int64, why: Frame.Invalid)? = nil
             var stopAtZeros = false
@@ -712,9 +718,14 @@ public final class EventStore: @unchecked Sendable {
             while base < size && stop == nil {
                 let asked = Int(min(size - base, Int64(readSize)))
                 let bytes = try Posix.read(segment.fd, at: base, count: asked, path: segment.path)
-                // A short read means the file shrank since `size` (repair): what is missing is not
-                // in this window's future, so a frame cut short by it is not read on.
-                let windowEnd = bytes.count == asked ? base + Int64(bytes.count) : size
+                // A short read means the file is shorter than `size` (a repair shrank it since, or
+                // a roll-over cut it after the size last seen): it ends where the read did, so a
+                // frame cut short there is not read on, and an empty read ends the scan.
+                if bytes.count < asked {
+                    size = base + Int64(bytes.count)
+                    cursor.fileSize = size
+                }
+                let windowEnd = base + Int64(bytes.count)
                 var consumed = 0
                 var needed = 0
                 try bytes.withUnsafeBytes { b in
@@ -807,6 +818,7 @@ public final class EventStore: @unchecked Sendable {
                 }
                 cursor.segment = next
                 cursor.validEnd = Int64(StoreFormat.segmentHeaderSize)
+                cursor.fileSize = 0   // not known yet (the old segment's is no hint for it)
                 continue
             }
             if nextExists {

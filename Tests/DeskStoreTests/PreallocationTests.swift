@@ -68,6 +68,33 @@ final class ZeroWritesFail: FileIO, @unchecked Sendable {
         #expect(try EventStore.open(at: dir.sub("s")).view.lastSequence == 13)
     }
 
+    /// A commit's look before the lock reads up to the file size it last saw without asking
+    /// again. Here that size (the segment's limit: it was pre-allocated up to it) is stale:
+    /// another handle rolled the segment over, cutting it at its last frame, below that size.
+    /// The look finds the file shorter, takes it as it is, and moves on to the next segment;
+    /// the commit lands there, after the other handle's frames (a scan that read on past the
+    /// end would never return: the background commit times out).
+    @Test func aCommitWhoseLastSeenSizeIsPastARollOverFindsTheNextSegment() throws {
+        let dir = TempDir()
+        let limit = 20_000
+        let a = try EventStore.create(at: dir.sub("s"), segmentLimit: limit)
+        var n = 0
+        while a.logEnd < 12_000 { n += 1; try a.commit { [n] _ in [created(inc(n))] } }
+        #expect(fileBytes(dir.sub("s/") + seg1).count == limit, "pre-allocated up to the limit")
+        let b = try EventStore.open(at: dir.sub("s"), segmentLimit: limit)
+        while try EventStore.segmentNumbers(in: dir.sub("s")).count < 2 {
+            n += 1; try b.commit { [n] _ in [created(inc(n))] }
+        }
+        #expect(fileBytes(dir.sub("s/") + seg1).count < limit, "the roll-over cut the segment")
+        let last = n + 1
+        let commit = Background { try a.commit { _ in [created(inc(last))] } }
+        try commit.wait()
+        #expect(a.cursorForInfo == (segment: 2, lastSequence: UInt64(last)))
+        let reopened = try EventStore.open(at: dir.sub("s"), readOnly: true)
+        #expect(reopened.view.lastSequence == UInt64(last) && reopened.view.contains(inc(last)))
+        #expect(try EventStore.verify(at: dir.sub("s")).problems.isEmpty)
+    }
+
     @Test func aCrashWhilePreallocatingLeavesATailThatIsSetAsideOrFree() throws {
         let dir = TempDir()
         let recorded = try RecordedStore(at: dir.sub("src"), transactions: 6, seed: 21)
