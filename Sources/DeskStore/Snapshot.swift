@@ -182,7 +182,12 @@ final class SnapshotImage: @unchecked Sendable {
     private var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
 
     /// Maps and checks `path`. Throws `SnapshotRejected` saying why it cannot be used.
-    init(path: String) throws {
+    /// A snapshot of at least `checksumAsideFrom` bytes has its checksum computed on another
+    /// core while this one checks its layout and index (about half each of checking a million
+    /// records, and the import's last step): those checks test every offset before reading
+    /// through it, so they are safe on bytes not yet known good, and the checksum's verdict
+    /// still comes first.
+    init(path: String, checksumAsideFrom: Int = 16 << 20) throws {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SnapshotRejected(reason: errno == ENOENT ? "missing" : "cannot be read (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
@@ -199,7 +204,41 @@ final class SnapshotImage: @unchecked Sendable {
         guard Array(b[0..<8]) == SnapshotFormat.magic else { throw reject("not a snapshot file") }
         guard b.u16(at: 8) <= SnapshotFormat.sharedDataVersion else { throw reject("written by a newer OpsDesk") }
         guard let covered = SnapshotFormat.checksummedRanges(b) else { throw reject("inconsistent layout") }
-        guard CRC32C.unmask(b.u32(at: 128)) == SnapshotFormat.checksum(b, covered) else { throw reject("checksum mismatch (damaged)") }
+        let checksum = ChecksumAside(b, covered, aside: size >= checksumAsideFrom)
+        let checked = Result { () throws(SnapshotRejected) in try Self.checkLayout(b) }
+        // Not before the checksum is done: it may still be reading the mapping.
+        guard CRC32C.unmask(b.u32(at: 128)) == checksum.value() else { throw reject("checksum mismatch (damaged)") }
+        let ranges: [RecordKind: Range<Int>]
+        switch checked {
+        case let .success(r): ranges = r
+        case let .failure(e): throw reject(e.reason)
+        }
+        let idx = b.u64(at: 88), keys = b.u64(at: 96), bodies = b.u64(at: 104)
+        let n = Int(b.u64(at: 16))
+
+        self.path = path
+        self.logReader = LogEventReader(directory: (path as NSString).deletingLastPathComponent)
+        self.base = UnsafeRawPointer(m)
+        self.length = size
+        self.count = n
+        self.lastSequence = b.u64(at: 24)
+        self.logPosition = LogPosition(segment: b.u32(at: 32), offset: b.u64(at: 40))
+        self.frameEnd = b.u64(at: 48)
+        self.frameHash = Array(b[56..<88])
+        self.writtenAt = Date(timeIntervalSinceReferenceDate: Double(bitPattern: b.u64(at: 120)))
+        self.indexOffset = Int(idx)
+        self.keysOffset = Int(keys)
+        self.bodiesOffset = Int(bodies)
+        self.kindRanges = ranges
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+
+    /// Checks the layout of a mapped snapshot `b` and every index entry's ranges once, so lookups
+    /// never read out of bounds; gives each kind's range of entries.
+    private static func checkLayout(_ b: UnsafeRawBufferPointer) throws(SnapshotRejected) -> [RecordKind: Range<Int>] {
+        func reject(_ why: String) -> SnapshotRejected { SnapshotRejected(reason: why) }
+        let size = b.count
         guard b.u32(at: 12) == 0 else { throw reject("written by a newer OpsDesk") }
         let count = b.u64(at: 16)
         let idx = b.u64(at: 88), keys = b.u64(at: 96), bodies = b.u64(at: 104)
@@ -210,7 +249,6 @@ final class SnapshotImage: @unchecked Sendable {
                      : idx + count * UInt64(SnapshotFormat.entrySize) == keys && keys <= bodies
         else { throw reject("inconsistent layout") }
         let n = Int(count)
-        // Check every entry's ranges once, so lookups never read out of bounds.
         let keysLen = shared ? size - Int(keys) : Int(bodies - keys), bodiesLen = size - Int(bodies)
         var ranges: [RecordKind: Range<Int>] = [:]
         var currentKind = UnsafeRawBufferPointer(start: nil, count: 0), kindStart = 0
@@ -242,24 +280,29 @@ final class SnapshotImage: @unchecked Sendable {
             }
         }
         if n > 0 { ranges[RecordKind(rawValue: String(decoding: currentKind, as: UTF8.self))] = kindStart..<n }
-
-        self.path = path
-        self.logReader = LogEventReader(directory: (path as NSString).deletingLastPathComponent)
-        self.base = UnsafeRawPointer(m)
-        self.length = size
-        self.count = n
-        self.lastSequence = b.u64(at: 24)
-        self.logPosition = LogPosition(segment: b.u32(at: 32), offset: b.u64(at: 40))
-        self.frameEnd = b.u64(at: 48)
-        self.frameHash = Array(b[56..<88])
-        self.writtenAt = Date(timeIntervalSinceReferenceDate: Double(bitPattern: b.u64(at: 120)))
-        self.indexOffset = Int(idx)
-        self.keysOffset = Int(keys)
-        self.bodiesOffset = Int(bodies)
-        self.kindRanges = ranges
+        return ranges
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    /// A snapshot file's checksum, computed here or on another thread (`aside`) until `value()`.
+    private final class ChecksumAside: @unchecked Sendable {
+        private let file: UnsafeRawBufferPointer
+        private let covered: [Range<Int>]
+        private var crc: UInt32 = 0
+        private let done: DispatchSemaphore?
+
+        init(_ file: UnsafeRawBufferPointer, _ covered: [Range<Int>], aside: Bool) {
+            (self.file, self.covered) = (file, covered)
+            guard aside else { done = nil; crc = SnapshotFormat.checksum(file, covered); return }
+            let done = DispatchSemaphore(value: 0)
+            self.done = done
+            DispatchQueue.global().async { self.crc = SnapshotFormat.checksum(self.file, self.covered); done.signal() }
+        }
+
+        func value() -> UInt32 {
+            done?.wait()
+            return crc
+        }
+    }
 
     var fileSize: Int { length }
 

@@ -213,3 +213,31 @@ private func hasPackedEvents(_ payload: UnsafeRawBufferPointer) -> Bool {
         }
     }
 }
+
+@Suite struct SnapshotChecksumAsideTests {
+    func verdict(_ path: String, aside: Bool) -> String {
+        do {
+            let image = try SnapshotImage(path: path, checksumAsideFrom: aside ? 0 : .max)
+            return "opened \(image.count)"
+        } catch { return "\(error)" }
+    }
+
+    @Test func theChecksumOnAnotherThreadGivesTheSameVerdicts() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"), io: NoSyncIO())
+        try store.importTransactions([(1...50).map { created(inc($0)) }])
+        let path = dir.sub("s/snapshot")
+        let intact = fileBytes(path)
+        var damaged = intact
+        damaged[damaged.count - 1] ^= 1
+        var unknownForm = intact
+        unknownForm[SnapshotFormat.headerSize + 44] = 9
+        resealSnapshot(&unknownForm)
+        let expected = ["opened 50", "checksum mismatch (damaged)", "index entry 0 has an unknown body form"]
+        for (bytes, want) in zip([intact, damaged, unknownForm], expected) {
+            writeBytes(bytes, to: path)
+            #expect(verdict(path, aside: true) == want)
+            #expect(verdict(path, aside: false) == want)
+        }
+    }
+}
