@@ -97,21 +97,22 @@ extension EventStore {
             frameStart: c.lastFrameStart ?? LogPosition(segment: c.segment.number, offset: UInt64(StoreFormat.segmentHeaderSize)),
             frameEnd: c.lastFrameStart == nil ? UInt64(StoreFormat.segmentHeaderSize) : c.lastFrameEnd,
             frameHash: c.lastFrameHash)
-        let pieces: [[UInt8]]
+        let snapshotBytes: Int
         do {
             Self.removeAbandonedTemporaries(in: path)
-            // The view in its own scope: no copy of it may be alive when it is re-based.
-            let importOnly: Bool
-            (pieces, importOnly) = { [ledger] in
-                let view = stateLock.withLock { current }
-                return (SnapshotWriter.buildPieces(view, anchor: anchor, imported: ledger), SnapshotWriter.isImportOnly(view, ledger))
-            }()
-            // The draft holds the first part of these pieces if they are the import's records alone.
-            if let draft = ledger.draft, !draft.failed, importOnly {
-                try installSnapshot(temp: draft.temp, fd: draft.fd, writing: draft.remainder(of: pieces), sequence: anchor.sequence)
+            // The draft holds all but the header if the snapshot is the import's records alone.
+            if let draft = ledger.draft, !draft.failed, stateLock.withLock({ SnapshotWriter.isImportOnly(current, ledger) }) {
+                let (writes, length) = draft.remainder(of: ledger.records, anchor: anchor)
+                try installSnapshot(temp: draft.temp, fd: draft.fd, writing: writes, sequence: anchor.sequence)
+                snapshotBytes = Int(length)
             } else {
                 ledger.draft?.discard()
+                // The view in its own scope: no copy of it may be alive when it is re-based.
+                let pieces = { [ledger] in
+                    SnapshotWriter.buildPieces(stateLock.withLock { current }, anchor: anchor, imported: ledger)
+                }()
                 try installSnapshot(pieces, sequence: anchor.sequence)
+                snapshotBytes = pieces.reduce(0) { $0 + $1.count }
             }
         } catch {
             recoverView(from: ledger, reader: reader)
@@ -121,7 +122,7 @@ extension EventStore {
         if stateLock.withLock({ current.snapshot?.lastSequence != anchor.sequence }) { recoverView(from: ledger, reader: reader) }
         return ImportReport(transactions: count, events: eventCount, createdRecords: ledger.liveCount,
                             lastSequence: anchor.sequence, logSeconds: logDone - started,
-                            snapshotSeconds: monotonicSeconds() - logDone, snapshotBytes: pieces.reduce(0) { $0 + $1.count })
+                            snapshotSeconds: monotonicSeconds() - logDone, snapshotBytes: snapshotBytes)
     }
 
     /// If `events` only create records that exist nowhere yet (each once), appends them as one

@@ -8,6 +8,8 @@ enum CRC32C {
         opsdesk_crc32c(crc, bytes.baseAddress, bytes.count)
     }
     static func checksum(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { checksum($0) } }
+    /// The checksum of A followed by B, from A's, B's and B's length (without reading either).
+    static func combine(_ a: UInt32, _ b: UInt32, length: Int) -> UInt32 { opsdesk_crc32c_combine(a, b, length) }
     static func mask(_ crc: UInt32) -> UInt32 { ((crc >> 15) | (crc << 17)) &+ 0xa282_ead8 }
     static func unmask(_ masked: UInt32) -> UInt32 { let r = masked &- 0xa282_ead8; return (r >> 17) | (r << 15) }
 }

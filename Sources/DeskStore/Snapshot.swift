@@ -33,10 +33,21 @@ import ITSM
 ///         file) · 20 event length u32 · 24 masked CRC32C of the event's bytes u32   (28 bytes)
 ///       The event's own checksum lets a read detect damage to those log bytes and say so
 ///       (the snapshot's file checksum covers only the snapshot).
+///
+/// Version 3 (a bulk import's snapshot, `SnapshotDraft`): the keys and bodies sections may be one
+/// and the same (keys offset == bodies offset: each record's key then its body, interleaved) and
+/// may start after a gap following the index; each section runs to the end of the file. The
+/// gap is neither read nor covered by the checksum, which runs over the header (checksum as
+/// zero), the index, and the bytes from the first of keys and bodies to the end. So the import
+/// writes that one data section while it writes the log, at an offset chosen before the record
+/// count is known (room left for more index entries). A version-2 reader refuses it (newer) and
+/// replays the log.
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("OPSDSNAP".utf8)
     /// 2: body form 1 (log references). A version-1 reader refuses it and replays the log.
     static let version: UInt16 = 2
+    /// 3: shared keys and bodies section after a gap (see above); written by imports only.
+    static let sharedDataVersion: UInt16 = 3
     static let bodyInline: UInt32 = 0, bodyLogReference: UInt32 = 1
     static let referenceSize = 28
     static let headerSize = 144
@@ -45,6 +56,28 @@ enum SnapshotFormat {
     // Body tags
     static let tagFieldEntry: UInt64 = 1, tagLastEvent: UInt64 = 2, tagHistory: UInt64 = 3
     static let tagName: UInt64 = 1, tagValue: UInt64 = 2
+
+    /// The byte ranges of a snapshot file (`file`, at least a header long) its checksum covers
+    /// after the header's first 128 bytes and the checksum field itself: the rest of the file, or
+    /// for version 3 the rest of the header, the index and the data sections (not the gap
+    /// between). Nil if version 3's sections are not where they can be.
+    static func checksummedRanges(_ file: UnsafeRawBufferPointer) -> [Range<Int>]? {
+        let size = file.count
+        guard file.u16(at: 8) >= sharedDataVersion else { return [132..<size] }
+        let count = file.u64(at: 16), idx = file.u64(at: 88)
+        let dataStart = min(file.u64(at: 96), file.u64(at: 104))
+        guard idx == UInt64(headerSize), count <= UInt64(size / entrySize),
+              idx + count * UInt64(entrySize) <= dataStart, dataStart <= UInt64(size) else { return nil }
+        return [132..<Int(idx + count * UInt64(entrySize)), Int(dataStart)..<size]
+    }
+
+    /// The (unmasked) checksum of `file` over `covered` (from `checksummedRanges`).
+    static func checksum(_ file: UnsafeRawBufferPointer, _ covered: [Range<Int>]) -> UInt32 {
+        var crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file[0..<128]))
+        crc = withUnsafeBytes(of: UInt32(0)) { CRC32C.checksum($0, continuing: crc) }
+        for r in covered { crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: file[r]), continuing: crc) }
+        return crc
+    }
 
     /// The key bytes records sort by: kind, 0x00, then for a numbered record (`INC-42`) 0x01 and
     /// the number as 8 big-endian bytes, else 0x02 and the key. Byte order is then `RecordID`
@@ -149,7 +182,12 @@ final class SnapshotImage: @unchecked Sendable {
     private var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
 
     /// Maps and checks `path`. Throws `SnapshotRejected` saying why it cannot be used.
-    init(path: String) throws {
+    /// A snapshot of at least `checksumAsideFrom` bytes has its checksum computed on another
+    /// core while this one checks its layout and index (about half each of checking a million
+    /// records, and the import's last step): those checks test every offset before reading
+    /// through it, so they are safe on bytes not yet known good, and the checksum's verdict
+    /// still comes first.
+    init(path: String, checksumAsideFrom: Int = 16 << 20) throws {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SnapshotRejected(reason: errno == ENOENT ? "missing" : "cannot be read (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
@@ -164,19 +202,54 @@ final class SnapshotImage: @unchecked Sendable {
         func reject(_ why: String) -> SnapshotRejected { munmap(m, size); return SnapshotRejected(reason: why) }
 
         guard Array(b[0..<8]) == SnapshotFormat.magic else { throw reject("not a snapshot file") }
-        var crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[0..<128]))
-        crc = withUnsafeBytes(of: UInt32(0)) { CRC32C.checksum($0, continuing: crc) }
-        crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[132...]), continuing: crc)
-        guard CRC32C.unmask(b.u32(at: 128)) == crc else { throw reject("checksum mismatch (damaged)") }
-        guard b.u16(at: 8) <= SnapshotFormat.version, b.u32(at: 12) == 0 else { throw reject("written by a newer OpsDesk") }
+        guard b.u16(at: 8) <= SnapshotFormat.sharedDataVersion else { throw reject("written by a newer OpsDesk") }
+        guard let covered = SnapshotFormat.checksummedRanges(b) else { throw reject("inconsistent layout") }
+        let checksum = ChecksumAside(b, covered, aside: size >= checksumAsideFrom)
+        let checked = Result { () throws(SnapshotRejected) in try Self.checkLayout(b) }
+        // Not before the checksum is done: it may still be reading the mapping.
+        guard CRC32C.unmask(b.u32(at: 128)) == checksum.value() else { throw reject("checksum mismatch (damaged)") }
+        let ranges: [RecordKind: Range<Int>]
+        switch checked {
+        case let .success(r): ranges = r
+        case let .failure(e): throw reject(e.reason)
+        }
+        let idx = b.u64(at: 88), keys = b.u64(at: 96), bodies = b.u64(at: 104)
+        let n = Int(b.u64(at: 16))
+
+        self.path = path
+        self.logReader = LogEventReader(directory: (path as NSString).deletingLastPathComponent)
+        self.base = UnsafeRawPointer(m)
+        self.length = size
+        self.count = n
+        self.lastSequence = b.u64(at: 24)
+        self.logPosition = LogPosition(segment: b.u32(at: 32), offset: b.u64(at: 40))
+        self.frameEnd = b.u64(at: 48)
+        self.frameHash = Array(b[56..<88])
+        self.writtenAt = Date(timeIntervalSinceReferenceDate: Double(bitPattern: b.u64(at: 120)))
+        self.indexOffset = Int(idx)
+        self.keysOffset = Int(keys)
+        self.bodiesOffset = Int(bodies)
+        self.kindRanges = ranges
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+
+    /// Checks the layout of a mapped snapshot `b` and every index entry's ranges once, so lookups
+    /// never read out of bounds; gives each kind's range of entries.
+    private static func checkLayout(_ b: UnsafeRawBufferPointer) throws(SnapshotRejected) -> [RecordKind: Range<Int>] {
+        func reject(_ why: String) -> SnapshotRejected { SnapshotRejected(reason: why) }
+        let size = b.count
+        guard b.u32(at: 12) == 0 else { throw reject("written by a newer OpsDesk") }
         let count = b.u64(at: 16)
         let idx = b.u64(at: 88), keys = b.u64(at: 96), bodies = b.u64(at: 104)
+        let shared = b.u16(at: 8) >= SnapshotFormat.sharedDataVersion
         guard b.u64(at: 112) == UInt64(size), count <= UInt64(size / SnapshotFormat.entrySize),
-              idx == UInt64(SnapshotFormat.headerSize), idx + count * UInt64(SnapshotFormat.entrySize) == keys,
-              keys <= bodies, bodies <= UInt64(size) else { throw reject("inconsistent layout") }
+              idx == UInt64(SnapshotFormat.headerSize), keys <= UInt64(size), bodies <= UInt64(size),
+              shared ? idx + count * UInt64(SnapshotFormat.entrySize) <= min(keys, bodies)
+                     : idx + count * UInt64(SnapshotFormat.entrySize) == keys && keys <= bodies
+        else { throw reject("inconsistent layout") }
         let n = Int(count)
-        // Check every entry's ranges once, so lookups never read out of bounds.
-        let keysLen = Int(bodies - keys), bodiesLen = size - Int(bodies)
+        let keysLen = shared ? size - Int(keys) : Int(bodies - keys), bodiesLen = size - Int(bodies)
         var ranges: [RecordKind: Range<Int>] = [:]
         var currentKind = UnsafeRawBufferPointer(start: nil, count: 0), kindStart = 0
         var previousKey: UnsafeRawBufferPointer? = nil
@@ -207,24 +280,29 @@ final class SnapshotImage: @unchecked Sendable {
             }
         }
         if n > 0 { ranges[RecordKind(rawValue: String(decoding: currentKind, as: UTF8.self))] = kindStart..<n }
-
-        self.path = path
-        self.logReader = LogEventReader(directory: (path as NSString).deletingLastPathComponent)
-        self.base = UnsafeRawPointer(m)
-        self.length = size
-        self.count = n
-        self.lastSequence = b.u64(at: 24)
-        self.logPosition = LogPosition(segment: b.u32(at: 32), offset: b.u64(at: 40))
-        self.frameEnd = b.u64(at: 48)
-        self.frameHash = Array(b[56..<88])
-        self.writtenAt = Date(timeIntervalSinceReferenceDate: Double(bitPattern: b.u64(at: 120)))
-        self.indexOffset = Int(idx)
-        self.keysOffset = Int(keys)
-        self.bodiesOffset = Int(bodies)
-        self.kindRanges = ranges
+        return ranges
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    /// A snapshot file's checksum, computed here or on another thread (`aside`) until `value()`.
+    private final class ChecksumAside: @unchecked Sendable {
+        private let file: UnsafeRawBufferPointer
+        private let covered: [Range<Int>]
+        private var crc: UInt32 = 0
+        private let done: DispatchSemaphore?
+
+        init(_ file: UnsafeRawBufferPointer, _ covered: [Range<Int>], aside: Bool) {
+            (self.file, self.covered) = (file, covered)
+            guard aside else { done = nil; crc = SnapshotFormat.checksum(file, covered); return }
+            let done = DispatchSemaphore(value: 0)
+            self.done = done
+            DispatchQueue.global().async { self.crc = SnapshotFormat.checksum(self.file, self.covered); done.signal() }
+        }
+
+        func value() -> UInt32 {
+            done?.wait()
+            return crc
+        }
+    }
 
     var fileSize: Int { length }
 
@@ -374,7 +452,8 @@ enum SnapshotWriter {
         // An import into an empty store: the import's records are the snapshot, already laid out.
         if let ledger = imported, isImportOnly(view, ledger) {
             let r = ledger.records
-            return pieces(count: r.count, index: r.entries, keys: r.keys, bodies: r.bodies, anchor: anchor, now: now)
+            let dataAt = UInt64(SnapshotFormat.headerSize + r.entries.count)
+            return [importHeader(r, dataAt: dataAt, anchor: anchor, now: now), r.entries, r.data]
         }
         enum Source { case base(Int), entry(RecordEntry), reference(Int) }
         var items: [(key: [UInt8], source: Source)] = []
@@ -409,7 +488,7 @@ enum SnapshotWriter {
         // Index entries are fixed-size: stored in place, one entry at a time (not field by field).
         var index = [UInt8](repeating: 0, count: total * SnapshotFormat.entrySize)
         var entry = 0
-        var keys = ByteWriter(capacity: merged.count * 16 + records.keys.count)
+        var keys = ByteWriter(capacity: merged.count * 16 + records.data.count)
         var bodies = ByteWriter(capacity: merged.count * 128 + order.count * SnapshotFormat.referenceSize)
         func add(key: UnsafeRawBufferPointer, version: UInt64, created: UInt64, form: UInt32, body: (inout ByteWriter) -> Void) {
             let keyOffset = UInt64(keys.bytes.count)
@@ -468,26 +547,48 @@ enum SnapshotWriter {
     /// (no copy of a big snapshot into one buffer); the checksum runs over them in order.
     private static func pieces(count total: Int, index: [UInt8], keys: [UInt8], bodies: [UInt8],
                                anchor: Anchor, now: Date) -> [[UInt8]] {
+        let keysAt = UInt64(SnapshotFormat.headerSize + index.count)
+        let bodiesAt = keysAt + UInt64(keys.count)
+        var header = header(version: SnapshotFormat.version, count: total, keysAt: keysAt, bodiesAt: bodiesAt,
+                            fileLength: bodiesAt + UInt64(bodies.count), anchor: anchor, now: now)
+        var crc = CRC32C.checksum(header)
+        for piece in [index, keys, bodies] { crc = piece.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) } }
+        seal(&header, crc)
+        return [header, index, keys, bodies]
+    }
+
+    /// The header (version 3) of a snapshot of an import's `records` alone, its data section at
+    /// `dataAt` (after the index, or after a gap, as `SnapshotDraft` places it). The checksum
+    /// is combined from the ones `records` kept: nothing is read again.
+    static func importHeader(_ records: ImportedRecords, dataAt: UInt64, anchor: Anchor, now: Date) -> [UInt8] {
+        var header = header(version: SnapshotFormat.sharedDataVersion, count: records.count, keysAt: dataAt, bodiesAt: dataAt,
+                            fileLength: dataAt + UInt64(records.data.count), anchor: anchor, now: now)
+        var crc = CRC32C.checksum(header)
+        crc = CRC32C.combine(crc, records.entriesCRC, length: records.entries.count)
+        crc = CRC32C.combine(crc, records.dataCRC, length: records.data.count)
+        seal(&header, crc)
+        return header
+    }
+
+    /// A header with its checksum field zero.
+    private static func header(version: UInt16, count total: Int, keysAt: UInt64, bodiesAt: UInt64, fileLength: UInt64,
+                               anchor: Anchor, now: Date) -> [UInt8] {
         var h = ByteWriter(capacity: SnapshotFormat.headerSize)
         h.raw(SnapshotFormat.magic)
-        h.u16(SnapshotFormat.version); h.u16(0); h.u32(0)
+        h.u16(version); h.u16(0); h.u32(0)
         h.u64(UInt64(total)); h.u64(anchor.sequence)
         h.u32(anchor.frameStart.segment); h.u32(0)
         h.u64(anchor.frameStart.offset); h.u64(anchor.frameEnd)
         h.raw(anchor.frameHash.count == 32 ? anchor.frameHash : zeroDigest)
-        let idx = UInt64(SnapshotFormat.headerSize)
-        let keysAt = idx + UInt64(index.count)
-        let bodiesAt = keysAt + UInt64(keys.count)
-        let fileLength = bodiesAt + UInt64(bodies.count)
-        h.u64(idx); h.u64(keysAt); h.u64(bodiesAt); h.u64(fileLength)
+        h.u64(UInt64(SnapshotFormat.headerSize)); h.u64(keysAt); h.u64(bodiesAt); h.u64(fileLength)
         h.u64(now.timeIntervalSinceReferenceDate.bitPattern)
         h.u32(0)
         h.raw([UInt8](repeating: 0, count: 12))
-        var header = h.bytes
-        var crc = CRC32C.checksum(header)
-        for piece in [index, keys, bodies] { crc = piece.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) } }
+        return h.bytes
+    }
+
+    private static func seal(_ header: inout [UInt8], _ crc: UInt32) {
         withUnsafeBytes(of: CRC32C.mask(crc).littleEndian) { c in for k in 0..<4 { header[128 + k] = c[k] } }
-        return [header, index, keys, bodies]
     }
 
     /// The snapshot as one buffer (for tests and small stores).

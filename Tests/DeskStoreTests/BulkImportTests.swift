@@ -379,9 +379,7 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
         for bit in 0..<(small.snapshot.count * 8) where !(128 * 8..<132 * 8).contains(bit) {
             var bytes = small.snapshot
             bytes[bit / 8] ^= UInt8(1 << (bit % 8))
-            bytes.replaceSubrange(128..<132, with: [0, 0, 0, 0])
-            let crc = CRC32C.mask(CRC32C.checksum(bytes))
-            withUnsafeBytes(of: crc.littleEndian) { c in for i in 0..<4 { bytes[128 + i] = c[i] } }
+            resealSnapshot(&bytes)
             small.recorded.makeCopy(at: work, log: small.log, snapshot: bytes)
             guard let s = try? EventStore.open(at: work, io: NoSyncIO()) else { continue }
             opened += 1
@@ -408,9 +406,7 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
         var bytes = fileBytes(dir.sub("s/snapshot"))
         #expect(bytes.withUnsafeBytes { $0.u16(at: 8) } == SnapshotFormat.version)
         bytes[8] = 1; bytes[9] = 0
-        bytes.replaceSubrange(128..<132, with: [0, 0, 0, 0])
-        let crc = CRC32C.mask(CRC32C.checksum(bytes))
-        withUnsafeBytes(of: crc.littleEndian) { c in for i in 0..<4 { bytes[128 + i] = c[i] } }
+        resealSnapshot(&bytes)
         writeBytes(bytes, to: dir.sub("s/snapshot"))
         let reopened = try EventStore.open(at: dir.sub("s"))
         #expect(reopened.openNotices.isEmpty)
@@ -425,9 +421,7 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
         var bytes = fileBytes(dir.sub("s/snapshot"))
         #expect(bytes.withUnsafeBytes { $0.u32(at: SnapshotFormat.headerSize + 44) } == SnapshotFormat.bodyLogReference)
         bytes[SnapshotFormat.headerSize + 44] = 9       // a body form from a newer OpsDesk
-        bytes.replaceSubrange(128..<132, with: [0, 0, 0, 0])
-        let crc = CRC32C.mask(CRC32C.checksum(bytes))
-        withUnsafeBytes(of: crc.littleEndian) { c in for i in 0..<4 { bytes[128 + i] = c[i] } }
+        resealSnapshot(&bytes)
         writeBytes(bytes, to: dir.sub("s/snapshot"))
         let reopened = try EventStore.open(at: dir.sub("s"))
         #expect(reopened.openNotices.contains(.snapshotUnusable(reason: "index entry 0 has an unknown body form", replayedTransactions: 1)))

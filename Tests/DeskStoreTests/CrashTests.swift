@@ -254,9 +254,7 @@ struct RecordedStore {
         for bit in 0..<(snapshot.count * 8) where !(128 * 8..<132 * 8).contains(bit) {
             var bytes = snapshot
             bytes[bit / 8] ^= UInt8(1 << (bit % 8))
-            bytes.replaceSubrange(128..<132, with: [0, 0, 0, 0])
-            let crc = CRC32C.mask(CRC32C.checksum(bytes))
-            withUnsafeBytes(of: crc.littleEndian) { c in for i in 0..<4 { bytes[128 + i] = c[i] } }
+            resealSnapshot(&bytes)
             recorded.makeCopy(at: work, log: recorded.log)
             writeBytes(bytes, to: work + "/snapshot")
             if let s = try? EventStore.open(at: work, io: NoSyncIO()) {

@@ -140,24 +140,104 @@ private func hasPackedEvents(_ payload: UnsafeRawBufferPointer) -> Bool {
 }
 
 @Suite struct SnapshotDraftTests {
-    @Test func anImportsSnapshotWrittenAsItGoesIsTheSnapshotWrittenWhole() throws {
-        // Into an empty store the import writes the snapshot's index while it writes the log
-        // (`SnapshotDraft`); compacting then writes the same records' snapshot whole, from the
-        // view. Apart from the time it was written (and so its checksum), every byte is the same.
+    func header(_ bytes: [UInt8]) -> (version: UInt16, count: Int, keys: Int, bodies: Int, length: Int) {
+        bytes.withUnsafeBytes { b in (b.u16(at: 8), Int(b.u64(at: 16)), Int(b.u64(at: 96)), Int(b.u64(at: 104)), Int(b.u64(at: 112))) }
+    }
+
+    @Test func anImportsSnapshotIsWrittenAsItGoesWithItsDataAfterAGap() throws {
+        // Into an empty store the import writes the snapshot's index and data while it writes
+        // the log (`SnapshotDraft`): the data section (keys and bodies interleaved) starts past
+        // room for 128 times the first frame's records; only the header is left for the end.
         let dir = TempDir()
         let store = try EventStore.create(at: dir.sub("s"), io: NoSyncIO(), segmentLimit: 16 << 10)
+        let reference = try EventStore.create(at: dir.sub("r"), io: NoSyncIO())
         let transactions = (0..<30).map { t in (0..<40).map { k in created(inc(1 + t * 40 + k), title: "incident \(t)-\(k)") } }
-        try store.importTransactions(transactions)
-        let drafted = fileBytes(dir.sub("s/snapshot"))
-        #expect(drafted.count == SnapshotFormat.headerSize + 1200 * (SnapshotFormat.entrySize + SnapshotFormat.referenceSize) + 1200 * 13)
+        let report = try store.importTransactions(transactions)
+        for t in transactions { try reference.commit { _ in t } }
         #expect(try EventStore.segmentNumbers(in: dir.sub("s")).count > 2)
-        _ = try store.compact()
-        let whole = fileBytes(dir.sub("s/snapshot"))
-        #expect(drafted.count == whole.count)
-        #expect(drafted[0..<120] == whole[0..<120])
-        #expect(drafted[132...] == whole[132...])
-        // No temporary file is left behind.
+        let drafted = fileBytes(dir.sub("s/snapshot"))
+        let h = header(drafted)
+        #expect(h.version == SnapshotFormat.sharedDataVersion && h.count == 1200)
+        #expect(h.keys == h.bodies && h.keys % 4096 == 0)
+        #expect(h.keys >= SnapshotFormat.headerSize + 40 * SnapshotDraft.firstRoom * SnapshotFormat.entrySize)
+        #expect(h.length == drafted.count && drafted.count == h.keys + 1200 * (13 + SnapshotFormat.referenceSize))
+        #expect(report.snapshotBytes == drafted.count)
+        // No temporary file is left behind; the snapshot is used as it is.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("s")).filter { $0.hasPrefix(".") }.isEmpty)
-        try sameState(EventStore.open(at: dir.sub("s"), io: NoSyncIO()), store, "reopened")
+        let reopened = try EventStore.open(at: dir.sub("s"), io: NoSyncIO())
+        #expect(reopened.openNotices.isEmpty && reopened.view.snapshot?.lastSequence == 30)
+        try sameState(reopened, reference, "reopened")
+        // Compaction reads it and writes the same records whole (version 2, no gap).
+        _ = try store.compact()
+        #expect(header(fileBytes(dir.sub("s/snapshot"))).version == SnapshotFormat.version)
+        try sameState(EventStore.open(at: dir.sub("s"), io: NoSyncIO()), reference, "compacted")
+    }
+
+    @Test func anIndexThatOutgrowsItsRoomMovesTheDataOn() throws {
+        // One record first: room for 128 entries; then 2,000 more move the data twice.
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"), io: NoSyncIO())
+        let reference = try EventStore.create(at: dir.sub("r"), io: NoSyncIO())
+        let transactions = [[created(inc(1))]] + (0..<20).map { t in (0..<100).map { k in created(inc(2 + t * 100 + k)) } }
+        try store.importTransactions(transactions)
+        for t in transactions { try reference.commit { _ in t } }
+        let h = header(fileBytes(dir.sub("s/snapshot")))
+        #expect(h.count == 2001 && h.keys > SnapshotFormat.headerSize + (SnapshotDraft.firstRoom + 1) * SnapshotFormat.entrySize)
+        let reopened = try EventStore.open(at: dir.sub("s"), io: NoSyncIO())
+        #expect(reopened.openNotices.isEmpty && reopened.view.snapshot?.count == 2001)
+        try sameState(reopened, reference, "reopened")
+    }
+
+    @Test func theGapIsNeitherReadNorCheckedButTheDataIs() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"), io: NoSyncIO())
+        try store.importTransactions([[created(inc(1)), created(inc(2))]])
+        let bytes = fileBytes(dir.sub("s/snapshot"))
+        let h = header(bytes)
+        let indexEnd = SnapshotFormat.headerSize + 2 * SnapshotFormat.entrySize
+        #expect(h.keys > indexEnd)
+        for (at, used) in [(indexEnd, true), (h.keys - 1, true), (h.keys, false), (bytes.count - 1, false), (indexEnd - 1, false)] {
+            var changed = bytes
+            changed[at] ^= 0x40
+            writeBytes(changed, to: dir.sub("s/snapshot"))
+            let reopened = try EventStore.open(at: dir.sub("s"), io: NoSyncIO())
+            #expect((reopened.view.snapshot != nil) == used, "byte \(at)")
+            #expect(reopened.view.record(inc(2))?.fields["title"] == .text("printer on fire"))
+        }
+        // An older reader (version 2) refuses it: written by a newer OpsDesk.
+        #expect(throws: SnapshotRejected.self) {
+            var older = bytes
+            older[8] = UInt8(SnapshotFormat.version); resealSnapshot(&older)
+            writeBytes(older, to: dir.sub("s/snapshot"))
+            _ = try SnapshotImage(path: dir.sub("s/snapshot"))
+        }
+    }
+}
+
+@Suite struct SnapshotChecksumAsideTests {
+    func verdict(_ path: String, aside: Bool) -> String {
+        do {
+            let image = try SnapshotImage(path: path, checksumAsideFrom: aside ? 0 : .max)
+            return "opened \(image.count)"
+        } catch { return "\(error)" }
+    }
+
+    @Test func theChecksumOnAnotherThreadGivesTheSameVerdicts() throws {
+        let dir = TempDir()
+        let store = try EventStore.create(at: dir.sub("s"), io: NoSyncIO())
+        try store.importTransactions([(1...50).map { created(inc($0)) }])
+        let path = dir.sub("s/snapshot")
+        let intact = fileBytes(path)
+        var damaged = intact
+        damaged[damaged.count - 1] ^= 1
+        var unknownForm = intact
+        unknownForm[SnapshotFormat.headerSize + 44] = 9
+        resealSnapshot(&unknownForm)
+        let expected = ["opened 50", "checksum mismatch (damaged)", "index entry 0 has an unknown body form"]
+        for (bytes, want) in zip([intact, damaged, unknownForm], expected) {
+            writeBytes(bytes, to: path)
+            #expect(verdict(path, aside: true) == want)
+            #expect(verdict(path, aside: false) == want)
+        }
     }
 }
