@@ -191,7 +191,7 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
     /// Fails the `n`th write (1-based) short, after 40 bytes, and the attempt to finish it with
     /// ENOSPC, as a filling disk does; every other write goes through. Counts calls, so it hits
     /// the same frame whichever thread writes it.
-    final class FailNthWrite: FileIO, @unchecked Sendable {
+    final class FailNthWrite: ForwardingFileIO, @unchecked Sendable {
         let real = SystemFileIO()
         let n: Int
         private let lock = NSLock()
@@ -205,14 +205,10 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
             if call == n + 1 { throw FileIOError(errno: ENOSPC) }
             return try real.pwrite(fd, bytes, at: offset)
         }
-        func dataSync(_ fd: Int32) throws(FileIOError) { try real.dataSync(fd) }
-        func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
-        func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
-        func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
     }
 
     /// Fails the first write to a snapshot's temporary file: the one an import writes as it goes.
-    final class FailFirstSnapshotWrite: FileIO, @unchecked Sendable {
+    final class FailFirstSnapshotWrite: ForwardingFileIO, @unchecked Sendable {
         let real = SystemFileIO()
         private let lock = NSLock()
         private var failed = false
@@ -222,10 +218,6 @@ func sameState(_ a: EventStore, _ b: EventStore, _ comment: Comment) throws {
             }
             return try real.pwrite(fd, bytes, at: offset)
         }
-        func dataSync(_ fd: Int32) throws(FileIOError) { try real.dataSync(fd) }
-        func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
-        func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
-        func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
     }
 
     @Test func aSnapshotDraftThatCannotBeWrittenIsDroppedAndTheSnapshotWrittenWhole() throws {

@@ -8,15 +8,10 @@ import ITSM
 
 /// A file-I/O seam with free syncs: for tests that open thousands of damaged copies, where the
 /// logic is under test, not the disk. (Fault tests use the real syncs.)
-struct NoSyncIO: FileIO {
+struct NoSyncIO: ForwardingFileIO {
     let real = SystemFileIO()
-    func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileIOError) -> Int {
-        try real.pwrite(fd, bytes, at: offset)
-    }
     func dataSync(_ fd: Int32) throws(FileIOError) {}
     func fullSync(_ fd: Int32) throws(FileIOError) {}
-    func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
-    func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
 }
 
 /// A store of `count` random transactions, with the model state after each prefix and the

@@ -9,8 +9,8 @@ import ITSM
 
 /// A file-I/O seam whose next fdatasync can be held — a leader kept inside its sync, holding the
 /// sync lock, while other handles append — and then made to fail. Counts fdatasyncs.
-final class HeldSyncIO: FileIO, @unchecked Sendable {
-    private let real = SystemFileIO()
+final class HeldSyncIO: ForwardingFileIO, @unchecked Sendable {
+    let real = SystemFileIO()
     private let condition = NSCondition()
     private var holdNext = false
     private var failHeld: Int32? = nil
@@ -53,12 +53,6 @@ final class HeldSyncIO: FileIO, @unchecked Sendable {
         try real.dataSync(fd)
     }
 
-    func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileIOError) -> Int {
-        try real.pwrite(fd, bytes, at: offset)
-    }
-    func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
-    func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
-    func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
 }
 
 /// The markers in a store's sync file, as another process would read them.

@@ -33,15 +33,7 @@ private func hasPackedEvents(_ payload: UnsafeRawBufferPointer) -> Bool {
                 if manyNames { e.changes = (0..<3).map { k in FieldChange("field\(i)-\(k)", to: .text("v\(k)")) } }
                 return e
             }
-            let sizes = TableEncoder.sizes(of: events, packed: true)
-            let table = try #require(sizes.table)
-            let (payload, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: 0, tail: 0)
-            #expect(payload.count == sizes.payload)
-            #expect(try payload.withUnsafeBytes { try EventCoding.decode(transaction: $0) } == events, "step \(step)")
-            let alone = payload.withUnsafeBytes { p in
-                bodies.map { try? EventCoding.decodeEvent(ByteReader(UnsafeRawBufferPointer(rebasing: p[$0])), strings: table.strings) }
-            }
-            #expect(alone == events.map { Optional($0) }, "step \(step)")
+            try expectTableRoundTrip(events, sizes: TableEncoder.sizes(of: events, packed: true), step: step)
         }
         // An import's transaction packs: kind by index, changes packed, base version left out.
         let batch = (1...200).map { created(inc($0), title: "incident \($0)") }

@@ -7,7 +7,7 @@ import ITSM
 @testable import DeskStore
 
 /// A seam whose writes of zeros past the first frame fail (ENOSPC): pre-allocation on a full disk.
-final class ZeroWritesFail: FileIO, @unchecked Sendable {
+final class ZeroWritesFail: ForwardingFileIO, @unchecked Sendable {
     let real = SystemFileIO()
     func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileIOError) -> Int {
         if offset > Int64(StoreFormat.segmentHeaderSize), bytes.count > 0, StoreFormat.isZero(bytes, from: 0) {
@@ -17,10 +17,6 @@ final class ZeroWritesFail: FileIO, @unchecked Sendable {
         }
         return try real.pwrite(fd, bytes, at: offset)
     }
-    func dataSync(_ fd: Int32) throws(FileIOError) { try real.dataSync(fd) }
-    func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
-    func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
-    func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
 }
 
 @Suite struct PreallocationTests {

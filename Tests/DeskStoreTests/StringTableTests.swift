@@ -19,6 +19,22 @@ private func tableTransaction(_ rng: inout SeededRandom, step: Int) -> [Event] {
     }
 }
 
+/// Encodes `events` with a table (`sizes` from `TableEncoder.sizes`) and checks that the payload
+/// has the size computed, decodes whole as the events, and that each event's body decodes alone
+/// with the table (as a snapshot's log reference reads it). Returns the table.
+@discardableResult
+func expectTableRoundTrip(_ events: [Event], sizes: EventEncoder.Sizes, step: Int) throws -> TableEncoder.Table {
+    let table = try #require(sizes.table)
+    let (payload, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: 0, tail: 0)
+    #expect(payload.count == sizes.payload)
+    #expect(try payload.withUnsafeBytes { try EventCoding.decode(transaction: $0) } == events, "step \(step)")
+    let alone = payload.withUnsafeBytes { p in
+        bodies.map { try? EventCoding.decodeEvent(ByteReader(UnsafeRawBufferPointer(rebasing: p[$0])), strings: table.strings) }
+    }
+    #expect(alone == events.map { Optional($0) }, "step \(step)")
+    return table
+}
+
 /// Where the table's body (checksum and strings) sits in a payload written with a table.
 private func tableBody(in payload: [UInt8]) throws -> Range<Int> {
     try payload.withUnsafeBytes { p in
@@ -34,18 +50,8 @@ private func tableBody(in payload: [UInt8]) throws -> Range<Int> {
         var rng = SeededRandom(seed: 41)
         for step in 0..<300 {
             let events = tableTransaction(&rng, step: step)
-            let sizes = TableEncoder.sizes(of: events)
-            let table = try #require(sizes.table)
+            let table = try expectTableRoundTrip(events, sizes: TableEncoder.sizes(of: events), step: step)
             #expect(table.strings.count <= TableEncoder.capacity)
-            let (payload, bodies) = EventEncoder.encode(transaction: events, sizes: sizes, head: 0, tail: 0)
-            #expect(payload.count == sizes.payload)
-            // The whole payload decodes as the events, and so does each body with the table
-            // (as a snapshot's log reference reads it).
-            #expect(try payload.withUnsafeBytes { try EventCoding.decode(transaction: $0) } == events, "step \(step)")
-            let alone = payload.withUnsafeBytes { p in
-                bodies.map { try? EventCoding.decodeEvent(ByteReader(UnsafeRawBufferPointer(rebasing: p[$0])), strings: table.strings) }
-            }
-            #expect(alone == events.map { Optional($0) }, "step \(step)")
         }
         // An import's transaction (one action, the same fields in every event): names once.
         let batch = (1...200).map { created(inc($0), title: "incident \($0)") }

@@ -141,3 +141,19 @@ func copyStore(_ from: String, to: String) {
 }
 
 let seg1 = StoreFormat.segmentName(1)
+
+/// A test's file-I/O seam that changes one or two calls: the ones it does not implement go
+/// to the real system calls.
+protocol ForwardingFileIO: FileIO {
+    var real: SystemFileIO { get }
+}
+
+extension ForwardingFileIO {
+    func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileIOError) -> Int {
+        try real.pwrite(fd, bytes, at: offset)
+    }
+    func dataSync(_ fd: Int32) throws(FileIOError) { try real.dataSync(fd) }
+    func fullSync(_ fd: Int32) throws(FileIOError) { try real.fullSync(fd) }
+    func truncate(_ fd: Int32, to length: Int64) throws(FileIOError) { try real.truncate(fd, to: length) }
+    func rename(_ from: String, _ to: String) throws(FileIOError) { try real.rename(from, to) }
+}

@@ -172,8 +172,6 @@ extension MultiProcessTests {
         let storePath = scratch.path + "/store"
         let leader = try Self.leaderInItsSync(torture, storePath: storePath, releaseFile: scratch.path + "/never", scratch: scratch)
         defer { if leader.waitStatus == nil { leader.signal(SIGKILL); leader.wait() } }
-        var lines = ["leading 7"]
-        let deadline = monotonicMilliseconds() + 20_000
         let ioA = HeldSyncIO(), ioC = HeldSyncIO()
         let a = try EventStore.open(at: storePath, io: ioA)
         let c = try EventStore.open(at: storePath, io: ioC)
