@@ -94,11 +94,7 @@ private func hasPackedEvents(_ payload: UnsafeRawBufferPointer) -> Bool {
         // import writes tables there, unpacked, and packs once it moves to a new segment.
         _ = try EventStore.create(at: dir.sub("s"), io: NoSyncIO(), segmentLimit: limit)
         let reference = try EventStore.create(at: dir.sub("r"), io: NoSyncIO(), segmentLimit: limit)
-        var header = fileBytes(dir.sub("s/") + seg1)
-        header.withUnsafeMutableBytes { $0.storeBytes(of: StoreFormat.featureStringTables.littleEndian, toByteOffset: 12, as: UInt32.self) }
-        let crc = CRC32C.mask(CRC32C.checksum(Array(header[0..<40])))
-        header.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: 40, as: UInt32.self) }
-        writeBytes(header, to: dir.sub("s/") + seg1)
+        setFirstSegmentFeatures(StoreFormat.featureStringTables, store: dir.sub("s"))
         let old = try EventStore.open(at: dir.sub("s"), io: NoSyncIO(), segmentLimit: limit)
         let transactions = (0..<40).map { t in (0..<50).map { k in created(inc(1 + t * 50 + k), title: "incident \(t)-\(k)") } }
         try old.importTransactions(transactions)
@@ -107,16 +103,7 @@ private func hasPackedEvents(_ payload: UnsafeRawBufferPointer) -> Bool {
         let names = try EventStore.segmentNumbers(in: dir.sub("s")).map(StoreFormat.segmentName)
         var packedSegments = 0
         for name in names {
-            let bytes = fileBytes(dir.sub("s/") + name)
-            let h = try bytes.withUnsafeBytes { try SegmentHeader.parse($0, file: name) }
-            let packed = bytes.withUnsafeBytes { b -> Bool in
-                var o = StoreFormat.segmentHeaderSize
-                while case let .success(f) = Frame.check(b, at: o, salt: h.salt, expectedSequence: nil) {
-                    if hasPackedEvents(f.payload) { return true }
-                    o += f.length
-                }
-                return false
-            }
+            let (h, packed) = try segmentHeader(name, store: dir.sub("s"), anyPayload: hasPackedEvents)
             let marked = h.incompatibleFeatures & StoreFormat.featurePackedEvents != 0
             #expect(packed == marked, "\(name)")
             if packed { packedSegments += 1 }

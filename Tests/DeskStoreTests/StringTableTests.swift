@@ -35,6 +35,32 @@ func expectTableRoundTrip(_ events: [Event], sizes: EventEncoder.Sizes, step: In
     return table
 }
 
+/// Rewrites the header of the first segment of the store at `store` to carry `features`,
+/// resealed: a store as an older build created it.
+func setFirstSegmentFeatures(_ features: UInt32, store: String) {
+    var header = fileBytes(store + "/" + seg1)
+    header.withUnsafeMutableBytes { $0.storeBytes(of: features.littleEndian, toByteOffset: 12, as: UInt32.self) }
+    let crc = CRC32C.mask(CRC32C.checksum(Array(header[0..<40])))
+    header.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: 40, as: UInt32.self) }
+    writeBytes(header, to: store + "/" + seg1)
+}
+
+/// The header of segment file `name` of the store at `store`, and whether the payload of any of
+/// its valid frames passes `test`.
+func segmentHeader(_ name: String, store: String, anyPayload test: (UnsafeRawBufferPointer) -> Bool) throws -> (header: SegmentHeader, found: Bool) {
+    let bytes = fileBytes(store + "/" + name)
+    let h = try bytes.withUnsafeBytes { try SegmentHeader.parse($0, file: name) }
+    let found = bytes.withUnsafeBytes { b -> Bool in
+        var o = StoreFormat.segmentHeaderSize
+        while case let .success(f) = Frame.check(b, at: o, salt: h.salt, expectedSequence: nil) {
+            if test(f.payload) { return true }
+            o += f.length
+        }
+        return false
+    }
+    return (h, found)
+}
+
 /// Where the table's body (checksum and strings) sits in a payload written with a table.
 private func tableBody(in payload: [UInt8]) throws -> Range<Int> {
     try payload.withUnsafeBytes { p in
@@ -121,11 +147,7 @@ private func tableBody(in payload: [UInt8]) throws -> Range<Int> {
         // import writes plain frames there and tables once it moves to a new, marked segment.
         _ = try EventStore.create(at: dir.sub("s"), io: NoSyncIO(), segmentLimit: limit)
         let reference = try EventStore.create(at: dir.sub("r"), io: NoSyncIO(), segmentLimit: limit)
-        var header = fileBytes(dir.sub("s/") + seg1)
-        header.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(0), toByteOffset: 12, as: UInt32.self) }
-        let crc = CRC32C.mask(CRC32C.checksum(Array(header[0..<40])))
-        header.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: 40, as: UInt32.self) }
-        writeBytes(header, to: dir.sub("s/") + seg1)
+        setFirstSegmentFeatures(0, store: dir.sub("s"))
         let old = try EventStore.open(at: dir.sub("s"), io: NoSyncIO(), segmentLimit: limit)
         #expect(try SegmentHeader.parse(fileBytes(dir.sub("s/") + seg1).withUnsafeBytes { $0 }, file: seg1).incompatibleFeatures == 0)
         try old.commit { _ in [created(inc(1))] }
@@ -138,16 +160,10 @@ private func tableBody(in payload: [UInt8]) throws -> Range<Int> {
         #expect(names.count > 2)
         var marked = 0
         for name in names {
-            let bytes = fileBytes(dir.sub("s/") + name)
-            let h = try bytes.withUnsafeBytes { try SegmentHeader.parse($0, file: name) }
-            let hasTables = bytes.withUnsafeBytes { b -> Bool in
-                var o = StoreFormat.segmentHeaderSize
-                while case let .success(f) = Frame.check(b, at: o, salt: h.salt, expectedSequence: nil) {
-                    var r = ByteReader(f.payload)
-                    if let (tag, _) = try? r.field(), tag == EventCoding.tagStrings { return true }
-                    o += f.length
-                }
-                return false
+            let (h, hasTables) = try segmentHeader(name, store: dir.sub("s")) { payload in
+                var r = ByteReader(payload)
+                guard let (tag, _) = try? r.field() else { return false }
+                return tag == EventCoding.tagStrings
             }
             if h.incompatibleFeatures & StoreFormat.featureStringTables != 0 { marked += 1 } else { #expect(!hasTables, "\(name)") }
             if hasTables { #expect(h.incompatibleFeatures & StoreFormat.featureStringTables != 0) }
