@@ -93,10 +93,18 @@ extension MultiProcessTests {
         #expect(killedOtherwise > 0)
     }
 
-    /// A real process leads a sync, is held inside it while two writers of this process append
-    /// behind it, and then its fdatasync fails (EIO, through the FileIO seam). It must publish
-    /// nothing: the two are not acknowledged through it — one of them syncs, after the failure,
-    /// and covers the other. The failing process's commit is refused and its writing disabled.
+    /// Two writers (each its own store handle, syncs counted) committing INC-2 and INC-3 in the
+    /// background behind a leader held in its sync; returns once both have appended.
+    static func twoWritersBehindTheLeader(_ storePath: String) throws -> (HeldSyncIO, HeldSyncIO, Background, Background) {
+        let ioA = HeldSyncIO(), ioC = HeldSyncIO()
+        let a = try EventStore.open(at: storePath, io: ioA)
+        let c = try EventStore.open(at: storePath, io: ioC)
+        let first = Background { try a.commit { _ in [created(inc(2))] } }
+        let second = Background { try c.commit { _ in [created(inc(3))] } }
+        #expect(eventually { syncMarkers(storePath).appended?.sequence == 4 }, "the two writers did not append behind the leader")
+        return (ioA, ioC, first, second)
+    }
+
     /// A store with one record, and a real `failing-leader` writer (7) that has appended and is
     /// inside its sync, holding the sync lock until `releaseFile` appears.
     static func leaderInItsSync(_ torture: String, storePath: String, releaseFile: String,
@@ -126,6 +134,10 @@ extension MultiProcessTests {
         var description: String { "the failing leader never started its sync: \(lines) \(stderr)" }
     }
 
+    /// A real process leads a sync, is held inside it while two writers of this process append
+    /// behind it, and then its fdatasync fails (EIO, through the FileIO seam). It must publish
+    /// nothing: the two are not acknowledged through it — one of them syncs, after the failure,
+    /// and covers the other. The failing process's commit is refused and its writing disabled.
     @Test func aRealLeaderWhoseSyncFailsAcknowledgesNobodyThroughIt() throws {
         let torture = try tortureExecutable()
         let scratch = try ScratchDirectory("groupcommit-eio")
@@ -136,12 +148,7 @@ extension MultiProcessTests {
         defer { if leader.waitStatus == nil { leader.signal(SIGKILL); leader.wait() } }
         var lines = ["leading 7"]
         let deadline = monotonicMilliseconds() + 20_000
-        let ioA = HeldSyncIO(), ioC = HeldSyncIO()
-        let a = try EventStore.open(at: storePath, io: ioA)
-        let c = try EventStore.open(at: storePath, io: ioC)
-        let first = Background { try a.commit { _ in [created(inc(2))] } }
-        let second = Background { try c.commit { _ in [created(inc(3))] } }
-        #expect(eventually { syncMarkers(storePath).appended?.sequence == 4 }, "the two writers did not append behind the leader")
+        let (ioA, ioC, first, second) = try Self.twoWritersBehindTheLeader(storePath)
         #expect(syncMarkers(storePath).durable.map { $0.sequence < 2 } ?? true, "durability claimed during the leader's sync")
         #expect(ioA.syncs + ioC.syncs == 0, "a follower synced while the leader still held the sync lock")
         close(open(releaseFile, O_CREAT | O_WRONLY, 0o600))
@@ -172,12 +179,7 @@ extension MultiProcessTests {
         let storePath = scratch.path + "/store"
         let leader = try Self.leaderInItsSync(torture, storePath: storePath, releaseFile: scratch.path + "/never", scratch: scratch)
         defer { if leader.waitStatus == nil { leader.signal(SIGKILL); leader.wait() } }
-        let ioA = HeldSyncIO(), ioC = HeldSyncIO()
-        let a = try EventStore.open(at: storePath, io: ioA)
-        let c = try EventStore.open(at: storePath, io: ioC)
-        let first = Background { try a.commit { _ in [created(inc(2))] } }
-        let second = Background { try c.commit { _ in [created(inc(3))] } }
-        #expect(eventually { syncMarkers(storePath).appended?.sequence == 4 }, "the two writers did not append behind the leader")
+        let (ioA, ioC, first, second) = try Self.twoWritersBehindTheLeader(storePath)
         usleep(50_000)  // both are asleep on the futex (or between bounded waits) by now
         #expect(ioA.syncs + ioC.syncs == 0, "a follower synced while the leader still held the sync lock")
         leader.signal(SIGKILL)
