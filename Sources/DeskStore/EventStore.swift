@@ -481,8 +481,8 @@ public final class EventStore: @unchecked Sendable {
             // Folded encoded too, from the frame just written (no copy): decoded when read.
             let held = EncodedPayload(frame)
             let head = StoreFormat.frameHeaderSize
-            let mine = bodies.map { EncodedEvent(payload: held, body: ($0.lowerBound + head)..<($0.upperBound + head)) }
-            stateLock.withLock { current.apply(encoded: mine, records: events.map(\.record), sequence: sequence, at: position) }
+            let mine = zip(events, bodies).map { EventScan.Scanned(record: $0.record, body: ($1.lowerBound + head)..<($1.upperBound + head)) }
+            stateLock.withLock { current.apply(encoded: mine, in: held, sequence: sequence, at: position) }
         }
         writer.unlock()
         locked = false
@@ -743,17 +743,15 @@ public final class EventStore: @unchecked Sendable {
                             }
                             if let scanned {
                                 let payload = EncodedPayload(Array(f.payload))
-                                let encoded = scanned.map { EncodedEvent(payload: payload, body: $0.body) }
-                                let records = scanned.map(\.record)
                                 // Whether anyone follows is decided in the same critical section as
                                 // the fold: a listener that arrived meanwhile gets this frame's events.
                                 let late: [Event]? = stateLock.withLock {
                                     guard listenersAreEmpty else {
-                                        let events = encoded.map { $0.decode() }
+                                        let events = scanned.map { EncodedEvent(payload: payload, body: $0.body).decode() }
                                         current.apply(events, sequence: f.sequence, at: position)
                                         return events
                                     }
-                                    current.apply(encoded: encoded, records: records, sequence: f.sequence, at: position)
+                                    current.apply(encoded: scanned, in: payload, sequence: f.sequence, at: position)
                                     return nil
                                 }
                                 if let late { result.events.append(contentsOf: late) }

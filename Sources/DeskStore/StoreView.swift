@@ -256,7 +256,9 @@ public struct StoreView: Sendable {
     /// histories and sequences move on at once; their fields are decoded when first read
     /// (`materializeAll`, or `RecordEntry.state`). Every writer folds every other process's
     /// frames while it holds the write lock, so this is on the commit's serialised path.
-    mutating func apply(encoded events: [EncodedEvent], records: [RecordID], sequence: UInt64, at position: LogPosition) {
+    /// `events` are the transaction's events as scanned in `payload` (record, byte range): no
+    /// array of `EncodedEvent`s or of records is built per frame.
+    mutating func apply(encoded events: [EventScan.Scanned], in payload: EncodedPayload, sequence: UInt64, at position: LogPosition) {
         let snapshot = self.snapshot
         /// The entry a record not in the overlay starts from: the snapshot's, or a new one.
         func start(_ id: RecordID, added: inout Bool) -> RecordEntry {
@@ -264,9 +266,10 @@ public struct StoreView: Sendable {
             added = true
             return RecordEntry()
         }
-        for (e, id) in zip(events, records) {
+        for scanned in events {
             // One hash lookup whether the overlay has the record or not (this runs for every
             // event of every process, under the write lock).
+            let id = scanned.record, e = EncodedEvent(payload: payload, body: scanned.body)
             var added = false
             if overlay[id, default: start(id, added: &added)].fold(encoded: e, sequence: sequence, at: position) {
                 unfolded.append(id)
