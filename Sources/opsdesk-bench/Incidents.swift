@@ -29,3 +29,10 @@ struct SampleIncident {
             + "cleared cache, checked logs. Ticket \(number)."
     }
 }
+
+extension Array where Element == SampleIncident {
+    /// The incidents in transactions of `size` (the last one shorter), as both stores import them.
+    func batches(of size: Int) -> some Sequence<ArraySlice<SampleIncident>> {
+        stride(from: 0, to: count, by: size).lazy.map { self[$0..<Swift.min(count, $0 + size)] }
+    }
+}

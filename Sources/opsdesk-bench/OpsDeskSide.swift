@@ -39,10 +39,7 @@ enum OpsDeskSide {
         let store = try EventStore.open(at: path)
         let now = Date()
         let t0 = monotonicNanoseconds()
-        let batches = stride(from: 0, to: incidents.count, by: batch).lazy.map { first in
-            incidents[first..<min(incidents.count, first + batch)].map { creation(of: $0, at: now) }
-        }
-        let report = try store.importTransactions(batches)
+        let report = try store.importTransactions(incidents.batches(of: batch).lazy.map { $0.map { creation(of: $0, at: now) } })
         let total = Double(monotonicNanoseconds() - t0) / 1e9
         guard report.events == incidents.count else { throw BenchError("imported \(report.events) of \(incidents.count) incidents") }
         return (total - report.snapshotSeconds, report.snapshotSeconds)
@@ -53,9 +50,7 @@ enum OpsDeskSide {
         let now = Date()
         let t0 = monotonicNanoseconds()
         var events = 0
-        for first in stride(from: 0, to: incidents.count, by: batch) {
-            events += incidents[first..<min(incidents.count, first + batch)].map { creation(of: $0, at: now) }.count
-        }
+        for slice in incidents.batches(of: batch) { events += slice.map { creation(of: $0, at: now) }.count }
         precondition(events == incidents.count)
         return Double(monotonicNanoseconds() - t0) / 1e9
     }

@@ -93,9 +93,9 @@ final class SQLitePeer {
     /// Imports the incidents in transactions of `batch` rows.
     func importIncidents(_ incidents: [SampleIncident], batch: Int = 10_000) throws {
         let statement = try insertStatement()
-        for first in stride(from: 0, to: incidents.count, by: batch) {
+        for slice in incidents.batches(of: batch) {
             try exec("BEGIN")
-            for incident in incidents[first..<min(incidents.count, first + batch)] { try insert(incident, with: statement) }
+            for incident in slice { try insert(incident, with: statement) }
             try exec("COMMIT")
         }
     }
